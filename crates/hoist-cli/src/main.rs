@@ -1,1 +1,58 @@
-fn main() {}
+//! `hoist`: the command-line entry point. Parses arguments, runs the command, renders errors
+//! and maps them to Docker Compose's exit codes.
+
+mod cli;
+mod commands;
+mod project;
+
+use clap::Parser;
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+/// A command failure: what to print and which exit status to return.
+#[derive(Debug)]
+pub struct Failure {
+    /// The rendered message (may span several lines).
+    pub message: String,
+    /// The exit status.
+    pub code: u8,
+}
+
+impl Failure {
+    /// A failure with exit status 1.
+    pub fn new(message: impl Into<String>) -> Self {
+        Failure { message: message.into(), code: 1 }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let result = commands::run(cli);
+    for w in hoist_loader::take_warnings() {
+        print_warning(&w);
+    }
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            if !f.message.is_empty() {
+                let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                if color {
+                    eprintln!("\x1b[31merror:\x1b[0m {}", f.message);
+                } else {
+                    eprintln!("error: {}", f.message);
+                }
+            }
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+/// Prints a warning on standard error.
+pub fn print_warning(message: &str) {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    if color {
+        eprintln!("\x1b[33mwarning:\x1b[0m {message}");
+    } else {
+        eprintln!("warning: {message}");
+    }
+}

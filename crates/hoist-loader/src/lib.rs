@@ -31,3 +31,9 @@ pub mod yaml;
 pub use error::{LoadError, Result};
 pub use node::{Mapping, Node, Tag, Value};
 pub use source::{FileId, SourceMap, Span};
+pub mod load;
+pub mod options;
+pub mod project_ops;
+pub mod warnings;
+
+pub use warnings::take_warnings;

@@ -1,0 +1,155 @@
+//! Differential tests: Hoist and the reference Docker Compose v5 read the same project and
+//! must print the same thing.
+//!
+//! Each folder under `tests/projects/` is one project. It holds the compose files and
+//! optionally `args` (global arguments, one per line, e.g. `-f` and `a.yaml`), `env` (extra
+//! environment, `KEY=VALUE` lines) and `expect` (`error` when both tools must refuse the
+//! project). Both tools run in that folder with the same clean environment. The reference is
+//! found through `HOIST_REFERENCE_COMPOSE` (set by `scripts/test.sh`) or installed by
+//! `scripts/ensure-reference.sh`; without it these tests fail, they never skip.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn reference() -> PathBuf {
+    if let Some(p) = std::env::var_os("HOIST_REFERENCE_COMPOSE") {
+        return PathBuf::from(p);
+    }
+    let out = Command::new("bash")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/ensure-reference.sh"))
+        .arg("--print")
+        .output()
+        .expect("run scripts/ensure-reference.sh");
+    assert!(
+        out.status.success(),
+        "the reference Docker Compose is not available; run scripts/ensure-reference.sh: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+}
+
+fn project_dir(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/projects").join(name)
+}
+
+fn read_lines(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .map(|s| s.lines().map(str::to_string).filter(|l| !l.trim().is_empty() && !l.starts_with('#')).collect())
+        .unwrap_or_default()
+}
+
+fn run(program: &Path, dir: &Path, args: &[String]) -> Output {
+    let mut cmd = Command::new(program);
+    cmd.current_dir(dir).env_clear();
+    for key in ["PATH", "HOME"] {
+        if let Some(v) = std::env::var_os(key) {
+            cmd.env(key, v);
+        }
+    }
+    cmd.env("PWD", dir);
+    for line in read_lines(&dir.join("env")) {
+        if let Some((k, v)) = line.split_once('=') {
+            cmd.env(k, v);
+        }
+    }
+    cmd.args(read_lines(&dir.join("args"))).args(args);
+    cmd.output().unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()))
+}
+
+fn text(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+fn sorted_lines(s: &str) -> Vec<String> {
+    let mut v: Vec<String> = s.lines().map(str::to_string).collect();
+    v.sort();
+    v
+}
+
+/// Compares the two tools on one project; panics with a readable diff on disagreement.
+fn compare(name: &str) {
+    let dir = project_dir(name);
+    let hoist = PathBuf::from(env!("CARGO_BIN_EXE_hoist"));
+    let reference = reference();
+    let expect_error = read_lines(&dir.join("expect")).iter().any(|l| l == "error");
+
+    let ours = run(&hoist, &dir, &["config".into(), "--format".into(), "json".into()]);
+    let theirs = run(&reference, &dir, &["config".into(), "--format".into(), "json".into()]);
+    if expect_error {
+        assert!(!theirs.status.success(), "{name}: the reference accepted a project marked `expect: error`");
+        assert!(
+            !ours.status.success(),
+            "{name}: hoist accepted a project the reference rejects ({})",
+            String::from_utf8_lossy(&theirs.stderr)
+        );
+        return;
+    }
+    assert!(
+        theirs.status.success(),
+        "{name}: the reference rejected the project: {}",
+        String::from_utf8_lossy(&theirs.stderr)
+    );
+    assert!(ours.status.success(), "{name}: hoist failed: {}", String::from_utf8_lossy(&ours.stderr));
+    let a: serde_json::Value = serde_json::from_slice(&ours.stdout).expect("hoist printed JSON");
+    let b: serde_json::Value = serde_json::from_slice(&theirs.stdout).expect("reference printed JSON");
+    if a != b {
+        panic!(
+            "{name}: `config --format json` differs\n--- hoist\n{}\n--- reference\n{}",
+            serde_json::to_string_pretty(&a).unwrap(),
+            serde_json::to_string_pretty(&b).unwrap()
+        );
+    }
+    // Byte-for-byte output, YAML and JSON.
+    for format in ["yaml", "json"] {
+        let args = vec!["config".to_string(), "--format".to_string(), format.to_string()];
+        let (o, t) = (text(&run(&hoist, &dir, &args)), text(&run(&reference, &dir, &args)));
+        assert_eq!(o, t, "{name}: `config --format {format}` output differs");
+    }
+    // Listings. Docker Compose prints volumes and networks in random order: compare sorted.
+    for flag in ["--services", "--volumes", "--networks", "--profiles", "--images"] {
+        let args = vec!["config".to_string(), flag.to_string()];
+        let (o, t) = (run(&hoist, &dir, &args), run(&reference, &dir, &args));
+        assert_eq!(o.status.success(), t.status.success(), "{name}: `config {flag}` exit status differs");
+        assert_eq!(sorted_lines(&text(&o)), sorted_lines(&text(&t)), "{name}: `config {flag}` differs");
+    }
+    let args = vec!["config".to_string(), "--hash".to_string(), "*".to_string()];
+    assert_eq!(text(&run(&hoist, &dir, &args)), text(&run(&reference, &dir, &args)), "{name}: `config --hash` differs");
+}
+
+macro_rules! differential {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                compare(&stringify!($name).replace('_', "-"));
+            }
+        )*
+    };
+}
+
+differential!(
+    basic,
+    ports,
+    volumes,
+    environment,
+    build,
+    deploy_gpu,
+    healthcheck,
+    networks,
+    secrets_configs,
+    depends_on,
+    multi_file,
+    reset_override,
+    extends,
+    include,
+    profiles,
+    anchors,
+    interpolation,
+    resources,
+    logging_ulimits,
+    dotenv,
+    error_unknown_attribute,
+    error_required_variable,
+    error_undefined_network,
+    error_dependency_cycle,
+);
