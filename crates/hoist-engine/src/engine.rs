@@ -8,7 +8,7 @@ use std::time::Duration;
 use bollard::{ClientVersion, Docker, API_DEFAULT_VERSION};
 
 use crate::endpoint::{self, Endpoint};
-use crate::error::{EngineError, ErrorKind, Result};
+use crate::error::{transport_detail, EngineError, ErrorKind, Result};
 
 /// Timeout for ordinary requests (time until the engine starts answering).
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
@@ -124,7 +124,7 @@ impl Engine {
                         ),
                     ))
                 }
-                Err(other) => return Err(unreachable(&endpoint, &other.to_string())),
+                Err(other) => return Err(unreachable(&endpoint, &transport_detail(&other))),
             }
         }
     }
@@ -191,7 +191,7 @@ fn client_for(endpoint: &Endpoint, version: ApiVersion, timeout: Duration) -> Re
             ),
         ));
     };
-    docker.map_err(|e| unreachable(endpoint, &e.to_string()))
+    docker.map_err(|e| unreachable(endpoint, &transport_detail(&e)))
 }
 
 /// The engine's "client version X is too new. Maximum supported API version is Y" answer

@@ -74,13 +74,19 @@ impl EngineError {
                 ErrorKind::Timeout,
                 format!("cannot {action} {resource}: the engine did not answer in time"),
             ),
-            B::SocketNotFoundError(path) => EngineError::new(
+            ref whole @ B::SocketNotFoundError(_) => EngineError::new(
                 ErrorKind::Unreachable,
-                format!("cannot {action} {resource}: engine socket {path} does not exist"),
+                format!(
+                    "cannot {action} {resource}: the engine is not reachable ({})",
+                    transport_detail(whole)
+                ),
             ),
-            B::HyperLegacyError { err } if err.is_connect() => EngineError::new(
+            ref whole @ B::HyperLegacyError { ref err } if err.is_connect() => EngineError::new(
                 ErrorKind::Unreachable,
-                format!("cannot {action} {resource}: the engine is not reachable ({err})"),
+                format!(
+                    "cannot {action} {resource}: the engine is not reachable ({})",
+                    transport_detail(whole)
+                ),
             ),
             other => EngineError::new(
                 ErrorKind::Other,
@@ -102,6 +108,23 @@ impl EngineError {
     /// True when no engine answered.
     pub fn is_unreachable(&self) -> bool {
         self.kind == ErrorKind::Unreachable
+    }
+}
+
+/// A short reason for a transport failure: the innermost cause ("Connection refused"), not
+/// bollard's wrapper text.
+pub(crate) fn transport_detail(err: &bollard::errors::Error) -> String {
+    use bollard::errors::Error as B;
+    match err {
+        B::SocketNotFoundError(path) => format!("no socket exists at {path}"),
+        B::RequestTimeoutError => "no answer in time".to_string(),
+        other => {
+            let mut cause: &dyn std::error::Error = other;
+            while let Some(inner) = cause.source() {
+                cause = inner;
+            }
+            cause.to_string()
+        }
     }
 }
 

@@ -105,7 +105,9 @@ fn secs_i32(d: Duration) -> i32 {
 impl Engine {
     // ---- networks -------------------------------------------------------------------------
 
-    /// Creates a network; returns its ID. A name clash is a [`ErrorKind::Conflict`] error.
+    /// Creates a network; returns its ID. Engines with API >= 1.44 reject a duplicate name
+    /// with a [`ErrorKind::Conflict`] error; older engines (no `CheckDuplicate` here) may
+    /// create a second network with the same name, so callers look the name up first.
     pub async fn create_network(&self, spec: NetworkCreateRequest) -> Result<String> {
         let what = network_ref(&spec.name);
         let created = self
@@ -461,10 +463,12 @@ impl Engine {
             .map(|item| item.map_err(|e| EngineError::from_bollard("engine events", "read", e)))
     }
 
-    /// Streams the container events of one project.
+    /// Streams the container events of one project. Like every stream here it is lazy: the
+    /// request is sent on first poll, so pass `since` (Unix seconds) to not miss earlier events.
     pub fn project_events(
         &self,
         project: &str,
+        since: Option<String>,
     ) -> impl Stream<Item = Result<EventMessage>> + Send + 'static {
         self.events(
             HashMap::from([
@@ -474,7 +478,7 @@ impl Engine {
                     vec![labels::filter(labels::PROJECT, project)],
                 ),
             ]),
-            None,
+            since,
         )
     }
 
