@@ -107,7 +107,8 @@ pub struct ObservedContainer {
     pub oneoff: bool,
     /// Lifecycle state.
     pub state: ContainerState,
-    /// Health, when the container has a healthcheck (parsed from the status line).
+    /// Health, when the container has a healthcheck (from the summary's health on API >= 1.50,
+    /// else parsed from the status line).
     pub health: Option<Health>,
     /// Exit code for exited containers (parsed from the status line, e.g. `Exited (137) ...`).
     pub exit_code: Option<i64>,
@@ -171,7 +172,12 @@ impl ObservedContainer {
             service: label(labels::SERVICE).unwrap_or_default(),
             number: label(labels::CONTAINER_NUMBER).and_then(|n| n.trim().parse().ok()),
             oneoff: label(labels::ONEOFF).is_some_and(|v| v == "True"),
-            health: health_from_status(&status),
+            health: summary
+                .health
+                .as_ref()
+                .and_then(|h| h.status.as_ref())
+                .and_then(|s| Health::parse(s.as_ref()))
+                .or_else(|| health_from_status(&status)),
             exit_code,
             config_hash: label(labels::CONFIG_HASH).unwrap_or_default(),
             image_digest: label(labels::IMAGE_DIGEST),
