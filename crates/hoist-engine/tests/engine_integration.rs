@@ -351,6 +351,33 @@ async fn list_projects_reports_status_and_config_files() {
         .expect("listed");
     assert_eq!(ours.status, "running(1)");
     assert_eq!(ours.config_files, expected_files);
+
+    // The real Docker Compose sees the containers Hoist created, with the same summary.
+    for (flag, status) in [("-a", "exited(1), running(1)"), ("", "running(1)")] {
+        let mut cmd = Command::new(DOCKER_COMPOSE);
+        cmd.args(["ls", "--format", "json", "--filter"])
+            .arg(format!("name={project}"));
+        if !flag.is_empty() {
+            cmd.arg(flag);
+        }
+        let out = cmd.output().expect("docker compose ls");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let listed: serde_json::Value =
+            serde_json::from_slice(&out.stdout).expect("ls prints JSON");
+        assert_eq!(
+            listed,
+            serde_json::json!([{
+                "Name": project,
+                "Status": status,
+                "ConfigFiles": expected_files,
+            }]),
+            "docker compose ls {flag}"
+        );
+    }
 }
 
 #[tokio::test]
