@@ -25,8 +25,8 @@ if ! command -v dockerd >/dev/null 2>&1 || ! command -v docker >/dev/null 2>&1; 
     apt-get install -y -qq docker.io >/dev/null
 fi
 
-if [ -n "${DOCKER_HOST:-}" ] && [ "${DOCKER_HOST#unix://}" = "$DOCKER_HOST" ]; then
-    log "DOCKER_HOST=$DOCKER_HOST points at a non-local engine that does not answer; not starting a local dockerd"
+if [ -n "${DOCKER_HOST:-}" ] && [ "$DOCKER_HOST" != "unix:///var/run/docker.sock" ]; then
+    log "DOCKER_HOST=$DOCKER_HOST does not answer; start that engine or unset DOCKER_HOST (this script only starts a local dockerd on unix:///var/run/docker.sock)"
     exit 1
 fi
 
