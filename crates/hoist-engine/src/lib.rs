@@ -6,6 +6,8 @@
 //! [`ops`] on an [`Engine`]). State lives only in `com.docker.compose.*` labels ([`labels`]),
 //! so Docker Compose and Hoist see each other's objects.
 
+#![warn(missing_docs)]
+
 pub mod endpoint;
 pub mod engine;
 pub mod error;
@@ -20,7 +22,7 @@ pub use bollard;
 pub use endpoint::{Endpoint, EndpointSource};
 pub use engine::{ApiVersion, Engine};
 pub use error::{EngineError, ErrorKind, Result};
-pub use ops::{CreatedContainer, LogChunk, LogsRequest, WaitCondition};
+pub use ops::{CreatedContainer, ExecOutput, ExecRequest, LogChunk, LogsRequest, WaitCondition};
 pub use state::{
     ContainerState, Health, ObservedContainer, ObservedNetwork, ObservedProject, ObservedVolume,
     ProjectSummary,

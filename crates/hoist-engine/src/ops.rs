@@ -6,16 +6,17 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use bollard::container::LogOutput;
+use bollard::exec::{StartExecOptions, StartExecResults};
 use bollard::models::{
-    ContainerCreateBody, ContainerInspectResponse, EndpointSettings, EventMessage, ImageInspect,
-    NetworkConnectRequest, NetworkCreateRequest, NetworkDisconnectRequest, NetworkInspect, Volume,
-    VolumeCreateRequest,
+    ContainerCreateBody, ContainerInspectResponse, EndpointSettings, EventMessage, ExecConfig,
+    ImageInspect, NetworkConnectRequest, NetworkCreateRequest, NetworkDisconnectRequest,
+    NetworkInspect, Volume, VolumeCreateRequest,
 };
 use bollard::query_parameters::{
     CreateContainerOptions, EventsOptions, InspectContainerOptions, InspectNetworkOptions,
     KillContainerOptions, ListContainersOptions, LogsOptions, RemoveContainerOptions,
     RemoveVolumeOptions, RenameContainerOptions, RestartContainerOptions, StartContainerOptions,
-    StopContainerOptions, WaitContainerOptions,
+    StopContainerOptions, UploadToContainerOptions, WaitContainerOptions,
 };
 use futures_util::stream::{Stream, StreamExt};
 
@@ -80,6 +81,32 @@ pub enum LogChunk {
     Stdout(Vec<u8>),
     /// From stderr.
     Stderr(Vec<u8>),
+}
+
+/// A non-interactive command to run inside a running container ([`Engine::exec`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExecRequest {
+    /// Command and arguments.
+    pub cmd: Vec<String>,
+    /// `user[:group]` to run as (container default when `None`).
+    pub user: Option<String>,
+    /// Extra `KEY=value` environment entries.
+    pub env: Vec<String>,
+    /// Working directory (container default when `None`).
+    pub working_dir: Option<String>,
+    /// Run with extended privileges.
+    pub privileged: bool,
+}
+
+/// What an exec printed and how it ended.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExecOutput {
+    /// Exit code of the command.
+    pub exit_code: i64,
+    /// Everything written to stdout.
+    pub stdout: Vec<u8>,
+    /// Everything written to stderr.
+    pub stderr: Vec<u8>,
 }
 
 fn container_ref(id: &str) -> String {
@@ -213,7 +240,9 @@ impl Engine {
 
     // ---- containers -----------------------------------------------------------------------
 
-    /// Creates a container called `name` from `spec`.
+    /// Creates a container called `name` from `spec`. Engines below API 1.44 accept only one
+    /// endpoint in `networking_config`; connect further networks with
+    /// [`Engine::connect_network`] before starting.
     pub async fn create_container(
         &self,
         name: &str,
@@ -480,6 +509,87 @@ impl Engine {
             ]),
             since,
         )
+    }
+
+    /// Runs a command inside a running container, collects its output and exit code (for
+    /// `post_start`/`pre_stop` hooks and health probes). Has no timeout: wrap it in
+    /// `tokio::time::timeout` when needed. Interactive exec goes through [`Engine::docker`].
+    pub async fn exec(&self, container: &str, request: &ExecRequest) -> Result<ExecOutput> {
+        let what = container_ref(container);
+        let created = self
+            .docker
+            .create_exec(
+                container,
+                ExecConfig {
+                    cmd: Some(request.cmd.clone()),
+                    user: request.user.clone(),
+                    env: (!request.env.is_empty()).then(|| request.env.clone()),
+                    working_dir: request.working_dir.clone(),
+                    privileged: Some(request.privileged),
+                    attach_stdout: Some(true),
+                    attach_stderr: Some(true),
+                    ..Default::default()
+                },
+            )
+            .await
+            .map_err(|e| EngineError::from_bollard(&what, "create exec in", e))?;
+        let docker = self.with_timeout(NO_TIMEOUT);
+        let started = docker
+            .start_exec(
+                &created.id,
+                Some(StartExecOptions {
+                    detach: false,
+                    tty: false,
+                    output_capacity: None,
+                }),
+            )
+            .await
+            .map_err(|e| EngineError::from_bollard(&what, "start exec in", e))?;
+        let mut output = ExecOutput::default();
+        if let StartExecResults::Attached {
+            output: mut stream, ..
+        } = started
+        {
+            while let Some(item) = stream.next().await {
+                match item
+                    .map_err(|e| EngineError::from_bollard(&what, "read exec output of", e))?
+                {
+                    LogOutput::StdErr { message } => output.stderr.extend_from_slice(&message),
+                    LogOutput::StdOut { message }
+                    | LogOutput::Console { message }
+                    | LogOutput::StdIn { message } => output.stdout.extend_from_slice(&message),
+                }
+            }
+        }
+        let inspected = self
+            .docker
+            .inspect_exec(&created.id)
+            .await
+            .map_err(|e| EngineError::from_bollard(&what, "inspect exec in", e))?;
+        output.exit_code = inspected.exit_code.unwrap_or(-1);
+        Ok(output)
+    }
+
+    /// Extracts a tar archive into the container's filesystem at `path` (a directory that
+    /// must exist); works on created and running containers (secret/config injection, `cp`).
+    pub async fn upload_archive(&self, container: &str, path: &str, tar: Vec<u8>) -> Result<()> {
+        self.docker
+            .upload_to_container(
+                container,
+                Some(UploadToContainerOptions {
+                    path: path.to_string(),
+                    ..Default::default()
+                }),
+                bollard::body_full(tar.into()),
+            )
+            .await
+            .map_err(|e| {
+                EngineError::from_bollard(
+                    &container_ref(container),
+                    &format!("copy files to {path} in"),
+                    e,
+                )
+            })
     }
 
     // ---- images ---------------------------------------------------------------------------

@@ -626,3 +626,77 @@ async fn sees_containers_created_by_real_docker_compose() {
         .is_empty());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn exec_and_upload_archive() {
+    ensure_test_image();
+    let engine = engine().await;
+    let project = unique_project("exec");
+    let _guard = ProjectGuard::new(&project);
+
+    let name = format!("{project}-web-1");
+    let created = engine
+        .create_container(
+            &name,
+            sleeper(container_labels(&project, "web", Some(1), "h"), None),
+        )
+        .await
+        .expect("create");
+
+    // Upload into a created (not yet started) container, as secret injection does.
+    let src = std::env::temp_dir().join(format!("{project}-tar"));
+    std::fs::create_dir_all(&src).expect("src dir");
+    std::fs::write(src.join("token"), "s3cret\n").expect("file");
+    let tar = Command::new("tar")
+        .arg("-C")
+        .arg(&src)
+        .args(["-cf", "-", "token"])
+        .output()
+        .expect("tar");
+    assert!(tar.status.success());
+    let _ = std::fs::remove_dir_all(&src);
+    engine
+        .upload_archive(&created.id, "/tmp", tar.stdout)
+        .await
+        .expect("upload");
+    let err = engine
+        .upload_archive(&created.id, "/no/such/dir", Vec::new())
+        .await
+        .expect_err("missing target dir");
+    assert!(err.to_string().contains(&created.id), "{err}");
+
+    engine.start_container(&created.id).await.expect("start");
+    let out = engine
+        .exec(
+            &name,
+            &hoist_engine::ExecRequest {
+                cmd: vec![
+                    "sh".into(),
+                    "-c".into(),
+                    "cat /tmp/token; echo \"$GREETING from $(pwd)\" >&2; exit 4".into(),
+                ],
+                env: vec!["GREETING=hi".into()],
+                working_dir: Some("/tmp".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("exec");
+    assert_eq!(out.exit_code, 4);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "s3cret\n");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "hi from /tmp\n");
+
+    let who = engine
+        .exec(
+            &name,
+            &hoist_engine::ExecRequest {
+                cmd: vec!["id".into(), "-un".into()],
+                user: Some("nobody".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("exec as nobody");
+    assert_eq!(who.exit_code, 0);
+    assert_eq!(String::from_utf8_lossy(&who.stdout), "nobody\n");
+}
