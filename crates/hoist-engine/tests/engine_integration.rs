@@ -403,7 +403,7 @@ async fn wait_logs_kill_and_events() {
                 cmd: Some(vec![
                     "sh".into(),
                     "-c".into(),
-                    "echo hello; echo oops >&2; exit 3".into(),
+                    "sleep 1; echo hello; echo oops >&2; exit 3".into(),
                 ]),
                 ..sleeper(container_labels(&project, "job", Some(1), "h"), None)
             },
