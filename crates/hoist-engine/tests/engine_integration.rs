@@ -700,3 +700,47 @@ async fn exec_and_upload_archive() {
     assert_eq!(who.exit_code, 0);
     assert_eq!(String::from_utf8_lossy(&who.stdout), "nobody\n");
 }
+
+#[tokio::test]
+async fn project_guard_cleans_up_after_a_panicking_test() {
+    ensure_test_image();
+    let engine = engine().await;
+    let project = unique_project("guard");
+    let _outer_guard = ProjectGuard::new(&project);
+
+    let inner_project = project.clone();
+    let failed = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async move {
+            let _guard = ProjectGuard::new(&inner_project);
+            let engine = common::engine().await;
+            engine
+                .create_network(NetworkCreateRequest {
+                    name: format!("{inner_project}_default"),
+                    labels: Some(HashMap::from([(
+                        labels::PROJECT.to_string(),
+                        inner_project.clone(),
+                    )])),
+                    ..Default::default()
+                })
+                .await
+                .expect("network");
+            let c = engine
+                .create_container(
+                    &format!("{inner_project}-web-1"),
+                    sleeper(container_labels(&inner_project, "web", Some(1), "h"), None),
+                )
+                .await
+                .expect("container");
+            engine.start_container(&c.id).await.expect("start");
+            panic!("simulated test failure");
+        })
+    })
+    .join();
+    assert!(failed.is_err(), "the inner test panicked");
+    let state = engine.project_state(&project).await.expect("state");
+    assert!(state.is_empty(), "guard removed everything: {state:?}");
+}
