@@ -68,10 +68,12 @@ pub fn resolve(
 ) -> Result<Endpoint> {
     let tls_env = env("DOCKER_TLS_VERIFY").is_some() || env("DOCKER_TLS").is_some();
     if let Some(host) = env("DOCKER_HOST") {
+        // TLS only applies to TCP endpoints; a unix socket ignores the TLS variables.
+        let tls = tls_env && !host.starts_with("unix://");
         return Ok(Endpoint {
             host,
             source: EndpointSource::DockerHostEnv,
-            tls: tls_env,
+            tls,
         });
     }
     let context = match env("DOCKER_CONTEXT") {
@@ -94,7 +96,7 @@ pub fn resolve(
         _ => Ok(Endpoint {
             host: DEFAULT_HOST.to_string(),
             source: EndpointSource::Default,
-            tls: tls_env,
+            tls: false,
         }),
     }
 }
@@ -262,5 +264,10 @@ mod tests {
     fn tls_env_is_recorded() {
         let env = env_of(&[("DOCKER_HOST", "tcp://h:2376"), ("DOCKER_TLS_VERIFY", "1")]);
         assert!(resolve(&env, None).expect("resolve").tls);
+        let env = env_of(&[
+            ("DOCKER_HOST", "unix:///s.sock"),
+            ("DOCKER_TLS_VERIFY", "1"),
+        ]);
+        assert!(!resolve(&env, None).expect("resolve").tls);
     }
 }

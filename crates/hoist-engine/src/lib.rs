@@ -5,6 +5,21 @@
 //! [`ObservedProject`] from [`Engine::project_state`]) → executor (calls the operations in
 //! [`ops`] on an [`Engine`]). State lives only in `com.docker.compose.*` labels ([`labels`]),
 //! so Docker Compose and Hoist see each other's objects.
+//!
+//! ```no_run
+//! # async fn demo() -> hoist_engine::Result<()> {
+//! let engine = hoist_engine::Engine::connect().await?; // DOCKER_HOST / context / default
+//! println!("API {}", engine.api_version());
+//! let state = engine.project_state("myapp").await?;
+//! for c in state.service_containers("web") {
+//!     println!("{} #{:?} {} {}", c.name, c.number, c.state, c.config_hash);
+//! }
+//! for p in engine.list_projects(true).await? {
+//!     println!("{} {} {}", p.name, p.status, p.config_files);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 #![warn(missing_docs)]
 
