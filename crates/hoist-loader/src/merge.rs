@@ -1,1 +1,28 @@
-//! (in progress)
+//! Combining compose models: `!reset` / `!override`, the merge of several `-f` files, the
+//! de-duplication of sequences, and `extends`.
+//!
+//! This stage sits after interpolation and before schema validation and canonicalisation.
+//! For every file, in order, the pipeline mirrors compose-go's `loadYamlFile`:
+//!
+//! 1. [`apply_extends`] resolves the `extends` of the file's services (the base is merged
+//!    under the extending service with the same rules as files);
+//! 2. [`merge`] lays the file over the model accumulated so far: it first removes from the
+//!    accumulated model every path the file marks with `!reset` or `!override`
+//!    ([`apply_resets`]), then merges with compose-go's per-path rules;
+//! 3. [`enforce_unicity`] de-duplicates sequences by their key; it is meant to run again
+//!    after canonicalisation, which can reveal more duplicates (ports written two ways).
+//!
+//! The accumulated model is usually canonical while the next file is raw, so every rule
+//! copes with short syntax on one side and long syntax on the other.
+
+mod extends;
+mod path;
+mod reset;
+mod rules;
+mod short;
+mod unicity;
+
+pub use extends::{apply_extends, ExtendsLoader};
+pub use reset::{apply_resets, take_resets, ResetPaths};
+pub use rules::{merge, merge_service};
+pub use unicity::enforce_unicity;
