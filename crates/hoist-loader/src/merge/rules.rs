@@ -66,6 +66,7 @@ const RULES: &[(&str, Rule)] = &[
     ("services.*.sysctls", Rule::ToSequence),
     ("services.*.tmpfs", Rule::ToSequence),
     ("services.*.ulimits.*", Rule::Ulimit),
+    ("models.*.runtime_flags", Rule::Replace),
 ];
 
 fn rule_for(path: &KeyPath) -> Option<Rule> {
