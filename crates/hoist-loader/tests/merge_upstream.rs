@@ -48,11 +48,21 @@ fn upstream_merge_cases() {
         });
         match got {
             Ok(node) if node.to_json() == want => {}
-            Ok(node) => failures.push(format!("{name}:\n  got  {}\n  want {}", node.to_json(), want)),
+            Ok(node) => failures.push(format!(
+                "{name}:\n  got  {}\n  want {}",
+                node.to_json(),
+                want
+            )),
             Err(e) => failures.push(format!("{name}: error {e}")),
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases fail:\n{}", failures.len(), list.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases fail:\n{}",
+        failures.len(),
+        list.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -63,7 +73,11 @@ fn upstream_unicity_cases() {
         let mut node = tree(&case["input"]);
         match enforce_unicity(&mut node) {
             Ok(()) if node.to_json() == case["want"] => {}
-            Ok(()) => failures.push(format!("{name}:\n  got  {}\n  want {}", node.to_json(), case["want"])),
+            Ok(()) => failures.push(format!(
+                "{name}:\n  got  {}\n  want {}",
+                node.to_json(),
+                case["want"]
+            )),
             Err(e) => failures.push(format!("{name}: error {e}")),
         }
     }

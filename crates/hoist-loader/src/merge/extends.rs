@@ -12,7 +12,7 @@
 //! over earlier files also clears those paths there, as compose-go does.
 
 use super::path::KeyPath;
-use super::reset::take_resets;
+use super::reset::{strip_tags, take_resets};
 use super::rules::merge_service;
 use super::short::{is_file_path, parse_volume};
 use crate::error::{LoadError, Result};
@@ -66,6 +66,9 @@ pub fn apply_extends(
     Ok(())
 }
 
+/// How many services one `extends` chain may go through (a safety net behind cycle detection).
+const MAX_DEPTH: usize = 256;
+
 /// The services visited along one `extends` chain, to detect cycles.
 #[derive(Debug, Clone, Default)]
 struct Chain {
@@ -74,7 +77,10 @@ struct Chain {
 
 impl Chain {
     fn add(&self, file: &Path, service: &str, span: crate::source::Span) -> Result<Chain> {
-        let link = (file.to_path_buf(), service.to_string());
+        let link = (
+            PathBuf::from(go_clean(&file.to_string_lossy())),
+            service.to_string(),
+        );
         if self.links.contains(&link) {
             let mut lines = vec!["Circular reference:".to_string()];
             for (i, (f, s)) in self.links.iter().chain(std::iter::once(&link)).enumerate() {
@@ -84,6 +90,15 @@ impl Chain {
             return Err(LoadError::at(span, lines.join("\n"))
                 .with_path(format!("services.{service}.extends"))
                 .with_hint("a service cannot extend itself, directly or through other services"));
+        }
+        if self.links.len() >= MAX_DEPTH {
+            return Err(LoadError::at(
+                span,
+                format!(
+                    "`extends` chain of service `{service}` is more than {MAX_DEPTH} services deep"
+                ),
+            )
+            .with_path(format!("services.{service}.extends")));
         }
         let mut next = self.clone();
         next.links.push(link);
@@ -133,7 +148,8 @@ impl Resolver<'_> {
 
         let base = match &target.file {
             Some((ref_file, file_node)) => {
-                let path = self.working_dir.join(ref_file);
+                let path =
+                    PathBuf::from(go_clean(&self.working_dir.join(ref_file).to_string_lossy()));
                 let mut loaded = self.loader.load(&path).map_err(|e| {
                     e.or_span(file_node.span).with_hint(format!(
                         "`extends.file` of service `{name}` names {}",
@@ -189,8 +205,8 @@ impl Resolver<'_> {
         let Some(mut source) = base else {
             return Ok(Some(service));
         };
-        // Tags the base carried were meant for its own base: drop them.
-        take_resets(&mut source);
+        // Tags the base carried were meant for its own base (or file): drop them.
+        strip_tags(&mut source);
         let mut over = service;
         let resets = reset_only_paths(&over);
         take_resets(&mut over).apply(&mut source);

@@ -109,6 +109,26 @@ fn collect(node: &mut Node, path: &mut KeyPath, record: bool, found: &mut ResetP
     }
 }
 
+/// Drops the `!reset` nodes of `node` and clears its `!override` tags, everywhere.
+pub(crate) fn strip_tags(node: &mut Node) {
+    node.tag = None;
+    match &mut node.value {
+        Value::Map(m) => {
+            m.entries.retain(|e| e.value.tag != Some(Tag::Reset));
+            for e in m.entries.iter_mut() {
+                strip_tags(&mut e.value);
+            }
+        }
+        Value::Seq(items) => {
+            items.retain(|i| i.tag != Some(Tag::Reset));
+            for i in items.iter_mut() {
+                strip_tags(i);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Removes from `base` every path that `over` marks with `!reset` or `!override`, and drops
 /// the `!reset` nodes from `over`, as compose-go's ResetProcessor does before a file is
 /// merged. [`super::merge`] does this itself; call it directly when the paths are needed
