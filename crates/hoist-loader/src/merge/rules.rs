@@ -317,8 +317,10 @@ fn into_mapping(node: Node, depends_on_defaults: bool, path: &KeyPath) -> Result
 }
 
 /// `networks.*.ipam.config`: pools of the later file with a new subnet are added, pools with
-/// a known subnet are merged into it (compose-go's algorithm, pairing every earlier pool with
-/// every later one).
+/// a known subnet are merged into it. This reproduces compose-go's algorithm exactly,
+/// including its quirk: an earlier pool is merged in place with every later pool whose
+/// subnet is already listed, so it can take another pool's subnet. Pools are kept in an
+/// arena and listed by index to mirror the sharing of Go maps.
 fn merge_ipam_config(base: Node, over: Node, path: &mut KeyPath) -> Result<Node> {
     let span = base.span;
     let Value::Seq(configs) = base.value else {
@@ -332,29 +334,42 @@ fn merge_ipam_config(base: Node, over: Node, path: &mut KeyPath) -> Result<Node>
         );
     };
     let subnet = |m: &Mapping| m.get("subnet").map(Node::to_json);
-    let as_map = |n: &Node| n.as_map().cloned().unwrap_or_default();
-    let mut pools: Vec<(Mapping, Span)> = Vec::new();
-    for original in &configs {
-        let mut right = as_map(original);
-        for o in &overrides {
-            let left = as_map(o);
-            if subnet(&left) != subnet(&right)
-                && !pools.iter().any(|(p, _)| subnet(p) == subnet(&left))
+    let earlier = configs.len();
+    let mut arena: Vec<(Mapping, Span)> = configs
+        .iter()
+        .chain(overrides.iter())
+        .map(|n| (n.as_map().cloned().unwrap_or_default(), n.span))
+        .collect();
+    let mut pools: Vec<usize> = Vec::new();
+    for right in 0..earlier {
+        for left in earlier..arena.len() {
+            let left_subnet = subnet(&arena[left].0);
+            if left_subnet != subnet(&arena[right].0)
+                && !pools.iter().any(|&p| subnet(&arena[p].0) == left_subnet)
             {
-                pools.push((left, o.span));
+                pools.push(left);
                 continue;
             }
-            right = merge_mappings(right, left, path)?;
-            let merged_subnet = subnet(&right);
-            match pools.iter().position(|(p, _)| subnet(p) == merged_subnet) {
-                Some(i) => pools[i] = (right.clone(), original.span),
-                None => pools.push((right.clone(), original.span)),
+            let later = arena[left].0.clone();
+            let current = std::mem::take(&mut arena[right].0);
+            arena[right].0 = merge_mappings(current, later, path)?;
+            let merged_subnet = subnet(&arena[right].0);
+            match pools
+                .iter()
+                .position(|&p| subnet(&arena[p].0) == merged_subnet)
+            {
+                Some(i) => pools[i] = right,
+                None => pools.push(right),
             }
         }
     }
     let items = pools
         .into_iter()
-        .map(|(m, s)| Node::new(Value::Map(m), s))
+        .filter_map(|i| {
+            arena
+                .get(i)
+                .map(|(m, s)| Node::new(Value::Map(m.clone()), *s))
+        })
         .collect();
     Ok(Node::new(Value::Seq(items), span))
 }
