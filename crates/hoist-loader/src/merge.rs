@@ -26,3 +26,24 @@ pub use extends::{apply_extends, ExtendsLoader};
 pub use reset::{apply_resets, take_resets, ResetPaths};
 pub use rules::{merge, merge_service};
 pub use unicity::enforce_unicity;
+
+use crate::error::Result;
+use crate::node::Node;
+use std::path::Path;
+
+/// One step of loading several `-f` files, as compose-go's `loadYamlFile` does once the
+/// file's `include` is applied: resolves the `extends` of `file` (the model read from
+/// `file_path`), merges it over `accumulated` (start with an empty mapping) and
+/// de-duplicates. Canonicalisation comes next; run [`enforce_unicity`] again after it.
+pub fn merge_file(
+    accumulated: Node,
+    mut file: Node,
+    file_path: &Path,
+    working_dir: &Path,
+    loader: &mut dyn ExtendsLoader,
+) -> Result<Node> {
+    apply_extends(&mut file, file_path, working_dir, loader)?;
+    let mut merged = merge(accumulated, file)?;
+    enforce_unicity(&mut merged)?;
+    Ok(merged)
+}

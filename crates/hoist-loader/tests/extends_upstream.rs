@@ -630,3 +630,29 @@ fn tags_of_the_base_service_do_not_leak_into_later_merges() {
         json!({"image": "b", "ports": ["1:1", "80:80"]})
     );
 }
+
+#[test]
+fn merge_file_runs_extends_merge_and_unicity() {
+    // compose-go TestExtendsPortOverride: ports.yaml first, then a file extending it.
+    let mut files = testdata();
+    let first = hoist_loader::merge::merge_file(
+        Node::map(hoist_loader::Span::SYNTHETIC),
+        tree(&json!({"services": {"test": {"image": "test", "ports": ["8080:8080"]}}})),
+        Path::new("/w/testdata/extends/ports.yaml"),
+        Path::new(WD),
+        &mut files,
+    )
+    .unwrap();
+    let second = hoist_loader::merge::merge_file(
+        first,
+        tree(&json!({"services": {"test": {"extends": {"file": "testdata/extends/ports.yaml", "service": "test"}}}})),
+        Path::new("/w/override.yaml"),
+        Path::new(WD),
+        &mut files,
+    )
+    .unwrap();
+    assert_eq!(
+        second.to_json()["services"]["test"],
+        json!({"image": "test", "ports": ["8080:8080"]})
+    );
+}

@@ -6,6 +6,7 @@ use super::path::{go_format, KeyPath};
 use super::short::parse_volume;
 use crate::error::{LoadError, Result};
 use crate::node::{Node, Value};
+use std::collections::HashMap;
 
 /// How the key of a sequence item is found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,16 +87,16 @@ fn walk(node: &mut Node, path: &mut KeyPath) -> Result<()> {
                 return Ok(());
             };
             let mut kept: Vec<Node> = Vec::with_capacity(items.len());
-            let mut keys: Vec<String> = Vec::with_capacity(items.len());
+            let mut keys: HashMap<String, usize> = HashMap::with_capacity(items.len());
             for (i, item) in std::mem::take(items).into_iter().enumerate() {
                 path.push_index(i);
                 let key = item_key(indexer, &item, path);
                 path.pop();
                 let key = key?;
-                match keys.iter().position(|k| *k == key) {
-                    Some(j) => kept[j] = item,
+                match keys.get(&key) {
+                    Some(&j) => kept[j] = item,
                     None => {
-                        keys.push(key);
+                        keys.insert(key, kept.len());
                         kept.push(item);
                     }
                 }
