@@ -656,3 +656,21 @@ fn merge_file_runs_extends_merge_and_unicity() {
         json!({"image": "test", "ports": ["8080:8080"]})
     );
 }
+
+#[test]
+fn extends_appends_only_new_sequence_items() {
+    // Checked with Docker Compose v5.6.1.
+    let mut files = MemFiles::default();
+    let out = extend(
+        &mut files,
+        json!({"services": {
+            "base": {"image": "x", "post_start": [{"command": "x"}, {"command": "x"}]},
+            "web": {"extends": "base", "post_start": [{"command": "y"}, {"command": "y"}, {"command": "x"}]}
+        }}),
+    )
+    .unwrap();
+    assert_eq!(
+        service(&out, "web")["post_start"],
+        json!([{"command": "x"}, {"command": "x"}, {"command": "y"}])
+    );
+}

@@ -351,6 +351,54 @@ fn mapping_over_sequence_is_an_error_with_path() {
     assert_eq!(err.path.as_deref(), Some("services.web.volumes"));
 }
 
+#[test]
+fn plain_sequences_skip_items_already_present() {
+    let out = web(
+        json!({"security_opt": ["a", "label=x"], "group_add": ["g", "h"], "volumes_from": ["o"], "external_links": ["l:a"],
+               "build": {"context": ".", "platforms": ["linux/amd64", "linux/arm64"], "cache_from": ["c", "d"]}}),
+        json!({"security_opt": ["c", "a", "label=y"], "group_add": ["i", "g"], "volumes_from": ["o:ro"], "external_links": ["l:b"],
+               "build": {"platforms": ["linux/arm64"], "cache_from": ["d"]}}),
+    );
+    assert_eq!(out["security_opt"], json!(["a", "label=x", "c", "label=y"]));
+    assert_eq!(out["group_add"], json!(["g", "h", "i"]));
+    assert_eq!(out["volumes_from"], json!(["o", "o:ro"]));
+    assert_eq!(out["external_links"], json!(["l:a", "l:b"]));
+    assert_eq!(
+        out["build"]["platforms"],
+        json!(["linux/amd64", "linux/arm64"])
+    );
+    assert_eq!(out["build"]["cache_from"], json!(["c", "d"]));
+}
+
+#[test]
+fn plain_sequences_keep_earlier_duplicates() {
+    let out = merged(
+        json!({"services": {"web": {"post_start": [{"command": "x"}, {"command": "x"}]}}, "x-top": [1, 1]}),
+        json!({"services": {"web": {"post_start": [{"command": "y"}, {"command": "y"}, {"command": "x"}]}}, "x-top": [1, 2, 2]}),
+    );
+    assert_eq!(
+        out["services"]["web"]["post_start"],
+        json!([{"command": "x"}, {"command": "x"}, {"command": "y"}])
+    );
+    assert_eq!(out["x-top"], json!([1, 1, 2]));
+}
+
+#[test]
+fn plain_sequences_compare_whole_items() {
+    let out = web(
+        json!({"post_start": [{"command": "x"}, {"command": "y", "user": "root"}], "gpus": [{"driver": "nvidia", "count": 1}]}),
+        json!({"post_start": [{"command": "y"}, {"command": "x"}], "gpus": [{"driver": "nvidia", "count": 2}]}),
+    );
+    assert_eq!(
+        out["post_start"],
+        json!([{"command": "x"}, {"command": "y", "user": "root"}, {"command": "y"}])
+    );
+    assert_eq!(
+        out["gpus"],
+        json!([{"driver": "nvidia", "count": 1}, {"driver": "nvidia", "count": 2}])
+    );
+}
+
 // --- Our own checks of the building blocks ---------------------------------------------------
 
 #[test]

@@ -1,7 +1,7 @@
 //! The merge of one compose model over another, with compose-go's per-path rules.
 //!
-//! Mappings merge recursively (the later side wins on conflicts), sequences are appended,
-//! scalars are replaced; a table of path patterns overrides this default for the attributes
+//! Mappings merge recursively (the later side wins on conflicts), sequences are appended
+//! (skipping items equal to one already there), scalars are replaced; a table of path patterns overrides this default for the attributes
 //! compose treats specially (`command` replaced, `environment` merged per key whatever its
 //! syntax, `depends_on` list turned into a map, and so on). A `null` on the overriding side
 //! keeps the earlier value, except where the rule is "replace".
@@ -80,7 +80,8 @@ fn rule_for(path: &KeyPath) -> Option<Rule> {
 ///
 /// First removes from `base` every path that `over` marks with `!reset` or `!override` (and
 /// drops the `!reset` nodes from `over`), then merges with compose-go's per-path rules.
-/// Sequences are only appended here: run [`super::enforce_unicity`] on the result.
+/// Sequences are appended without de-duplication by key: run [`super::enforce_unicity`] on
+/// the result.
 pub fn merge(mut base: Node, mut over: Node) -> Result<Node> {
     let resets = take_resets(&mut over);
     resets.apply(&mut base);
@@ -107,9 +108,8 @@ pub(crate) fn merge_at(base: Node, over: Node, path: &mut KeyPath) -> Result<Nod
             Value::Map(merge_mappings(b, o, path)?),
             base_span,
         )),
-        (Value::Seq(mut b), Value::Seq(o)) => {
-            b.extend(o);
-            Ok(Node::new(Value::Seq(b), base_span))
+        (Value::Seq(b), Value::Seq(o)) => {
+            Ok(Node::new(Value::Seq(append_new_items(b, o)), base_span))
         }
         (Value::Map(_), value) | (Value::Seq(_), value) => {
             let over = Node {
@@ -125,6 +125,20 @@ pub(crate) fn merge_at(base: Node, over: Node, path: &mut KeyPath) -> Result<Nod
             tag: over.tag,
         }),
     }
+}
+
+/// Appends to `base` the items of `over` not already present (equal in value), as the
+/// compose-go inside Docker Compose v5.6.1 does: duplicates already in `base` stay.
+fn append_new_items(mut base: Vec<Node>, over: Vec<Node>) -> Vec<Node> {
+    let mut seen: Vec<serde_json::Value> = base.iter().map(Node::to_json).collect();
+    for item in over {
+        let value = item.to_json();
+        if !seen.contains(&value) {
+            seen.push(value);
+            base.push(item);
+        }
+    }
+    base
 }
 
 fn cannot_override(over: &Node, path: &KeyPath) -> LoadError {
