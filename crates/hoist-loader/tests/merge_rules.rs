@@ -399,6 +399,39 @@ fn plain_sequences_compare_whole_items() {
     );
 }
 
+#[test]
+fn logging_null_is_an_error() {
+    let base = tree(&json!({"services": {"web": {"logging": {"driver": "json-file"}}}}));
+    let over = tree(&json!({"services": {"web": {"logging": null}}}));
+    let err = merge(base, over).unwrap_err();
+    assert_eq!(
+        err.message,
+        "services.web.logging: cannot merge logging: expected a mapping, got <nil>"
+    );
+}
+
+#[test]
+fn null_overrides_of_special_attributes() {
+    let out = web(
+        json!({"command": ["a"], "build": ".", "depends_on": ["db"], "environment": {"A": "1"}, "networks": ["default"]}),
+        json!({"command": null, "build": null, "depends_on": null, "environment": null, "networks": null}),
+    );
+    assert_eq!(
+        out,
+        json!({"command": null, "build": {"context": "."}, "depends_on": {"db": {"condition": "service_started", "required": true}},
+               "environment": ["A=1"], "networks": {"default": null}})
+    );
+}
+
+#[test]
+fn extension_mappings_merge() {
+    let out = merged(
+        json!({"x-ext": {"a": 1, "b": {"c": 2}}}),
+        json!({"x-ext": {"b": {"d": 3}}}),
+    );
+    assert_eq!(out["x-ext"], json!({"a": 1, "b": {"c": 2, "d": 3}}));
+}
+
 // --- Our own checks of the building blocks ---------------------------------------------------
 
 #[test]

@@ -222,16 +222,22 @@ fn apply_rule(rule: Rule, base: Node, over: Node, path: &mut KeyPath) -> Result<
                     Ok(Node::new(Value::Map(o), over.span))
                 }
             }
-            (value, Value::Null) => Ok(Node {
-                value,
-                span,
-                tag: base.tag,
-            }),
-            (_, value) => Ok(Node {
-                value,
-                span: over.span,
-                tag: over.tag,
-            }),
+            (Value::Map(_), value) => {
+                let over = Node {
+                    value,
+                    span: over.span,
+                    tag: over.tag,
+                };
+                Err(cannot_merge_logging(&over, path))
+            }
+            (value, _) => {
+                let base = Node {
+                    value,
+                    span,
+                    tag: base.tag,
+                };
+                Err(cannot_merge_logging(&base, path))
+            }
         },
         Rule::Ulimit => match (base.value, over.value) {
             (Value::Map(b), Value::Map(o)) => {
@@ -244,6 +250,33 @@ fn apply_rule(rule: Rule, base: Node, over: Node, path: &mut KeyPath) -> Result<
             }),
         },
         Rule::IpamConfig => merge_ipam_config(base, over, path),
+    }
+}
+
+/// Docker Compose refuses to merge a `logging` that is not a mapping (even `null`).
+fn cannot_merge_logging(offending: &Node, path: &KeyPath) -> LoadError {
+    let shown = path.display();
+    LoadError::at(
+        offending.span,
+        format!(
+            "{shown}: cannot merge logging: expected a mapping, got {}",
+            go_type_name(offending)
+        ),
+    )
+    .with_path(shown)
+    .with_hint("write `logging:` as a mapping (`driver:`, `options:`), or remove it with `!reset`")
+}
+
+/// The Go type name compose-go prints for a YAML value (`<nil>`, `string`, `int`...).
+fn go_type_name(node: &Node) -> &'static str {
+    match node.value {
+        Value::Null => "<nil>",
+        Value::Bool(_) => "bool",
+        Value::Int(_) => "int",
+        Value::Float(_) => "float64",
+        Value::String(_) => "string",
+        Value::Seq(_) => "[]interface {}",
+        Value::Map(_) => "map[string]interface {}",
     }
 }
 
