@@ -432,6 +432,42 @@ fn extension_mappings_merge() {
     assert_eq!(out["x-ext"], json!({"a": 1, "b": {"c": 2, "d": 3}}));
 }
 
+#[test]
+fn depends_on_and_networks_list_items_must_be_names() {
+    let base = json!({"services": {"web": {"depends_on": ["db"], "networks": ["default"]}}});
+    let err = merge(
+        tree(&base),
+        tree(&json!({"services": {"web": {"depends_on": [1]}}})),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.message,
+        "services.web.depends_on: cannot use int as a mapping key"
+    );
+    assert_eq!(err.path.as_deref(), Some("services.web.depends_on[0]"));
+    let err = merge(
+        tree(&base),
+        tree(&json!({"services": {"web": {"networks": [{"a": "b"}]}}})),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.message,
+        "services.web.networks: cannot use map[string]interface {} as a mapping key"
+    );
+}
+
+#[test]
+fn build_or_depends_on_of_another_type_keeps_earlier_value() {
+    let out = web(
+        json!({"build": ".", "depends_on": ["db"]}),
+        json!({"build": 3, "depends_on": "db"}),
+    );
+    assert_eq!(
+        out,
+        json!({"build": {"context": "."}, "depends_on": {"db": {"condition": "service_started", "required": true}}})
+    );
+}
+
 // --- Our own checks of the building blocks ---------------------------------------------------
 
 #[test]

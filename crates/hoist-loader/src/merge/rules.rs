@@ -335,9 +335,14 @@ fn into_mapping(node: Node, depends_on_defaults: bool, path: &KeyPath) -> Result
                     at.push_index(i);
                     return Err(LoadError::at(
                         item.span,
-                        format!("expected a name, found {}", item.kind_name()),
+                        format!(
+                            "{}: cannot use {} as a mapping key",
+                            path.display(),
+                            go_type_name(&item)
+                        ),
                     )
-                    .with_path(at.display()));
+                    .with_path(at.display())
+                    .with_hint("list items here are names; write the long syntax as a mapping"));
                 };
                 let value = if depends_on_defaults {
                     let mut d = Mapping::new();
