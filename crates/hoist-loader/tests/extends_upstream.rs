@@ -674,3 +674,36 @@ fn extends_appends_only_new_sequence_items() {
         json!([{"command": "x"}, {"command": "x"}, {"command": "y"}])
     );
 }
+
+#[test]
+fn reset_of_environment_key_applies_to_mapping_base_only() {
+    // Checked with Docker Compose v5.6.1: a list base has no `environment.A` path.
+    let mut files = MemFiles::default();
+    let out = extend(
+        &mut files,
+        json!({"services": {
+            "base": {"image": "x", "environment": ["A=1"]},
+            "web": {"extends": "base", "environment": {"A": {"!reset": null}, "B": 2}}
+        }}),
+    )
+    .unwrap();
+    assert_eq!(service(&out, "web")["environment"], json!(["A=1", "B=2"]));
+    let out = extend(
+        &mut files,
+        json!({"services": {
+            "base": {"image": "x", "environment": {"A": 1, "C": 3}},
+            "web": {"extends": "base", "environment": {"A": {"!reset": null}, "B": 2}}
+        }}),
+    )
+    .unwrap();
+    assert_eq!(service(&out, "web")["environment"], json!(["C=3", "B=2"]));
+}
+
+#[test]
+fn base_defined_only_in_an_earlier_file_is_not_found() {
+    // Checked with Docker Compose v5.6.1: extends only sees the file's own services.
+    let mut files = MemFiles::default();
+    let mut root = tree(&json!({"services": {"web": {"extends": "base"}}}));
+    let err = apply_extends(&mut root, Path::new("/w/b.yaml"), Path::new(WD), &mut files).unwrap_err();
+    assert_eq!(err.message, "cannot extend service \"web\" in /w/b.yaml: service \"base\" not found");
+}
