@@ -12,8 +12,11 @@
 //! 3. [`enforce_unicity`] de-duplicates sequences by their key; it is meant to run again
 //!    after canonicalisation, which can reveal more duplicates (ports written two ways).
 //!
-//! The accumulated model is usually canonical while the next file is raw, so every rule
-//! copes with short syntax on one side and long syntax on the other.
+//! [`merge_file`] runs these three steps for one file. The accumulated model is usually
+//! canonical while the next file is raw, so the rules cope with short syntax on one side and
+//! long syntax on the other (`build: .` against `build: {context: .}`, a short volume
+//! against a long one); ports written in both syntaxes only meet after canonicalisation,
+//! hence the second [`enforce_unicity`].
 
 mod extends;
 mod path;
