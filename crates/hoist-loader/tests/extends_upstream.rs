@@ -704,6 +704,151 @@ fn base_defined_only_in_an_earlier_file_is_not_found() {
     // Checked with Docker Compose v5.6.1: extends only sees the file's own services.
     let mut files = MemFiles::default();
     let mut root = tree(&json!({"services": {"web": {"extends": "base"}}}));
-    let err = apply_extends(&mut root, Path::new("/w/b.yaml"), Path::new(WD), &mut files).unwrap_err();
-    assert_eq!(err.message, "cannot extend service \"web\" in /w/b.yaml: service \"base\" not found");
+    let err =
+        apply_extends(&mut root, Path::new("/w/b.yaml"), Path::new(WD), &mut files).unwrap_err();
+    assert_eq!(
+        err.message,
+        "cannot extend service \"web\" in /w/b.yaml: service \"base\" not found"
+    );
+}
+
+// compose-go loader/loader_test.go
+
+#[test]
+fn load_extends_same_file() {
+    let mut files = MemFiles::default();
+    let out = extend(
+        &mut files,
+        json!({"services": {"foo": {"image": "busybox", "extends": "bar"}, "bar": {"image": "alpine", "command": "echo"}}}),
+    )
+    .unwrap();
+    assert_eq!(
+        service(&out, "foo"),
+        json!({"image": "busybox", "command": "echo"})
+    );
+    assert_eq!(
+        service(&out, "bar"),
+        json!({"image": "alpine", "command": "echo"})
+    );
+}
+
+#[test]
+fn load_extends_override_command() {
+    let mut files = MemFiles::default();
+    let out = extend(
+        &mut files,
+        json!({"services": {
+            "foo": {"image": "busybox", "extends": {"service": "bar"}, "command": "/bin/ash -c \"rm -rf /tmp/might-not-exist\""},
+            "bar": {"image": "alpine", "command": "/bin/ash -c \"echo Oh no...\""}
+        }}),
+    )
+    .unwrap();
+    assert_eq!(
+        service(&out, "foo")["command"],
+        json!("/bin/ash -c \"rm -rf /tmp/might-not-exist\"")
+    );
+    assert_eq!(service(&out, "foo")["image"], json!("busybox"));
+}
+
+#[test]
+fn load_extends_multiple_files_rebase_contexts() {
+    let mut files = MemFiles::default()
+        .with(
+            "/t/a/compose.yaml",
+            json!({"services": {"a": {"build": "."}}}),
+        )
+        .with(
+            "/t/b/compose.yaml",
+            json!({"services": {"b": {"build": {"target": "fake"}}}}),
+        );
+    let mut root = tree(&json!({"services": {
+        "a": {"extends": {"file": "./a/compose.yaml", "service": "a"}},
+        "b": {"extends": {"file": "./b/compose.yaml", "service": "b"}}
+    }}));
+    apply_extends(
+        &mut root,
+        Path::new("/t/compose.yaml"),
+        Path::new("/t"),
+        &mut files,
+    )
+    .unwrap();
+    let out = root.to_json();
+    assert_eq!(out["services"]["a"], json!({"build": "/t/a"}));
+    // No context: the project directory applies later.
+    assert_eq!(out["services"]["b"], json!({"build": {"target": "fake"}}));
+}
+
+#[test]
+fn load_extends_with_reset_volumes() {
+    let mut files = MemFiles::default();
+    let mut root = tree(&json!({"services": {
+        "foo": {"extends": {"service": "bar"}, "volumes": {"!reset": []}},
+        "bar": {"image": "alpine", "command": "echo", "volumes": [".:/src"]}
+    }}));
+    apply_extends(
+        &mut root,
+        Path::new("/w/compose.yaml"),
+        Path::new(WD),
+        &mut files,
+    )
+    .unwrap();
+    // The `!reset` stays, as a tagged null, so that the merge over earlier files clears
+    // `volumes` there too; the merge then drops it.
+    assert_eq!(
+        service(&root.to_json(), "foo"),
+        json!({"image": "alpine", "command": "echo", "volumes": null})
+    );
+    let merged = merge(Node::map(hoist_loader::Span::SYNTHETIC), root).unwrap();
+    assert_eq!(
+        merged.to_json()["services"]["foo"],
+        json!({"image": "alpine", "command": "echo"})
+    );
+}
+
+#[test]
+fn load_with_extends_rebases_env_file_to_imported_file() {
+    let mut files = MemFiles::default().with(
+        "/p/testdata/subdir/compose-test-extends-imported.yaml",
+        json!({"services": {"imported": {
+            "image": "nginx", "container_name": "imported", "env_file": ["./extra.env"], "volumes": ["/opt/data:/var/lib/mysql"]
+        }}}),
+    );
+    let mut root = tree(
+        &json!({"services": {"importer": {"extends": {"file": "subdir/compose-test-extends-imported.yaml", "service": "imported"}}}}),
+    );
+    apply_extends(
+        &mut root,
+        Path::new("/p/testdata/compose-test-extends.yaml"),
+        Path::new("/p/testdata"),
+        &mut files,
+    )
+    .unwrap();
+    assert_eq!(
+        root.to_json()["services"]["importer"],
+        json!({"image": "nginx", "container_name": "imported", "env_file": ["/p/testdata/subdir/extra.env"], "volumes": ["/opt/data:/var/lib/mysql"]})
+    );
+}
+
+#[test]
+fn load_with_extends_keeps_context_url() {
+    let mut files = MemFiles::default().with(
+        "/p/testdata/compose-test-extends-with-context-url-imported.yaml",
+        json!({"services": {"imported-with-https-url": {"build": {"context": "https://github.com/docker/compose.git"}}}}),
+    );
+    let mut root = tree(
+        &json!({"services": {"importer-with-https-url": {"extends": {
+            "file": "compose-test-extends-with-context-url-imported.yaml", "service": "imported-with-https-url"
+        }}}}),
+    );
+    apply_extends(
+        &mut root,
+        Path::new("/p/testdata/x.yaml"),
+        Path::new("/p/testdata"),
+        &mut files,
+    )
+    .unwrap();
+    assert_eq!(
+        root.to_json()["services"]["importer-with-https-url"],
+        json!({"build": {"context": "https://github.com/docker/compose.git"}})
+    );
 }

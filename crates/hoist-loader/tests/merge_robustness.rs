@@ -23,24 +23,77 @@ impl Rng {
 }
 
 const KEYS: &[&str] = &[
-    "services", "web", "db", "networks", "volumes", "ipam", "config", "subnet", "labels", "environment", "ports",
-    "target", "published", "host_ip", "protocol", "build", "context", "args", "logging", "driver", "options",
-    "ulimits", "nofile", "depends_on", "command", "secrets", "configs", "source", "env_file", "path", "expose",
-    "devices", "extends", "service", "file", "healthcheck", "test", "extra_hosts", "models", "tmpfs", "dns",
-    "aliases", "x-a", "0", "*",
+    "services",
+    "web",
+    "db",
+    "networks",
+    "volumes",
+    "ipam",
+    "config",
+    "subnet",
+    "labels",
+    "environment",
+    "ports",
+    "target",
+    "published",
+    "host_ip",
+    "protocol",
+    "build",
+    "context",
+    "args",
+    "logging",
+    "driver",
+    "options",
+    "ulimits",
+    "nofile",
+    "depends_on",
+    "command",
+    "secrets",
+    "configs",
+    "source",
+    "env_file",
+    "path",
+    "expose",
+    "devices",
+    "extends",
+    "service",
+    "file",
+    "healthcheck",
+    "test",
+    "extra_hosts",
+    "models",
+    "tmpfs",
+    "dns",
+    "aliases",
+    "x-a",
+    "0",
+    "*",
 ];
-const STRINGS: &[&str] = &["", "a", "A=1", "8080:80", "./a:/b", "web", "db", "a:b:c:d", "${X", "/x", "k=v=w", "::"];
+const STRINGS: &[&str] = &[
+    "", "a", "A=1", "8080:80", "./a:/b", "web", "db", "a:b:c:d", "${X", "/x", "k=v=w", "::",
+];
 
 fn random_node(rng: &mut Rng, depth: usize) -> Node {
     let span = Span::SYNTHETIC;
-    let pick = if depth == 0 { rng.below(5) } else { rng.below(8) };
+    let pick = if depth == 0 {
+        rng.below(5)
+    } else {
+        rng.below(8)
+    };
     let mut node = match pick {
         0 => Node::new(Value::Null, span),
         1 => Node::new(Value::Bool(rng.below(2) == 0), span),
         2 => Node::new(Value::Int(rng.below(70000) as i64 - 10), span),
         3 => Node::new(Value::Float(rng.below(100) as f64 / 7.0), span),
         4 => Node::string(STRINGS[rng.below(STRINGS.len())], span),
-        5 => Node::new(Value::Seq((0..rng.below(4)).map(|_| random_node(rng, depth - 1)).collect()), span),
+        5 => Node::new(
+            Value::Seq(
+                (0..rng.below(4))
+                    .map(|_| random_node(rng, depth - 1))
+                    .collect(),
+            ),
+            span,
+        ),
         _ => {
             let mut m = Mapping::new();
             for _ in 0..rng.below(5) {
@@ -70,13 +123,25 @@ fn random_model(rng: &mut Rng) -> Node {
             }
             if rng.below(3) == 0 {
                 let target = if rng.below(2) == 0 { "db" } else { "web" };
-                svc.insert("extends", Span::SYNTHETIC, Node::string(target, Span::SYNTHETIC));
+                svc.insert(
+                    "extends",
+                    Span::SYNTHETIC,
+                    Node::string(target, Span::SYNTHETIC),
+                );
             }
-            services.insert(name, Span::SYNTHETIC, Node::new(Value::Map(svc), Span::SYNTHETIC));
+            services.insert(
+                name,
+                Span::SYNTHETIC,
+                Node::new(Value::Map(svc), Span::SYNTHETIC),
+            );
         }
     }
     let mut root = Mapping::new();
-    root.insert("services", Span::SYNTHETIC, Node::new(Value::Map(services), Span::SYNTHETIC));
+    root.insert(
+        "services",
+        Span::SYNTHETIC,
+        Node::new(Value::Map(services), Span::SYNTHETIC),
+    );
     if rng.below(2) == 0 {
         root.insert("networks", Span::SYNTHETIC, random_node(rng, 4));
     }
@@ -99,9 +164,22 @@ fn random_models_never_panic() {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut files = RandomFiles(Rng(42));
     for _ in 0..3000 {
-        let base = if rng.below(4) == 0 { random_node(&mut rng, 5) } else { random_model(&mut rng) };
-        let mut over = if rng.below(4) == 0 { random_node(&mut rng, 5) } else { random_model(&mut rng) };
-        let _ = apply_extends(&mut over, Path::new("/w/compose.yaml"), Path::new("/w"), &mut files);
+        let base = if rng.below(4) == 0 {
+            random_node(&mut rng, 5)
+        } else {
+            random_model(&mut rng)
+        };
+        let mut over = if rng.below(4) == 0 {
+            random_node(&mut rng, 5)
+        } else {
+            random_model(&mut rng)
+        };
+        let _ = apply_extends(
+            &mut over,
+            Path::new("/w/compose.yaml"),
+            Path::new("/w"),
+            &mut files,
+        );
         if let Ok(mut merged) = merge(base, over) {
             let _ = enforce_unicity(&mut merged);
         }
