@@ -1,0 +1,217 @@
+//! compose-go's `EnforceUnicity`: sequences whose items name a resource (a mount target, a
+//! published port, an environment variable...) keep one item per name. A later item
+//! replaces the earlier one in place, so the order of first appearance is kept.
+
+use super::path::{go_format, KeyPath};
+use super::short::parse_volume;
+use crate::error::{LoadError, Result};
+use crate::node::{Node, Value};
+use std::collections::HashMap;
+
+/// How the key of a sequence item is found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Indexer {
+    /// `KEY` of `KEY=value`, or the whole string.
+    KeyValue,
+    /// The mount target (long syntax `target`, or parsed from the short syntax).
+    Volume,
+    /// The device path in the container (`target`, or the second field of `a:b`).
+    Device,
+    /// `target`, else `<dir>/<source>` (secrets and configs).
+    Mount(&'static str),
+    /// The exposed port as written.
+    Expose,
+    /// The exact short string, or `host_ip:published:target/protocol` of the long syntax.
+    Port,
+    /// The env file path.
+    EnvFile,
+}
+
+const UNIQUE: &[(&str, Indexer)] = &[
+    ("networks.*.labels", Indexer::KeyValue),
+    ("networks.*.ipam.options", Indexer::KeyValue),
+    ("services.*.annotations", Indexer::KeyValue),
+    ("services.*.build.args", Indexer::KeyValue),
+    ("services.*.build.additional_contexts", Indexer::KeyValue),
+    ("services.*.build.platform", Indexer::KeyValue),
+    ("services.*.build.tags", Indexer::KeyValue),
+    ("services.*.build.labels", Indexer::KeyValue),
+    ("services.*.cap_add", Indexer::KeyValue),
+    ("services.*.cap_drop", Indexer::KeyValue),
+    ("services.*.devices", Indexer::Device),
+    ("services.*.configs", Indexer::Mount("")),
+    ("services.*.deploy.labels", Indexer::KeyValue),
+    ("services.*.dns", Indexer::KeyValue),
+    ("services.*.dns_opt", Indexer::KeyValue),
+    ("services.*.dns_search", Indexer::KeyValue),
+    ("services.*.environment", Indexer::KeyValue),
+    ("services.*.env_file", Indexer::EnvFile),
+    ("services.*.expose", Indexer::Expose),
+    ("services.*.labels", Indexer::KeyValue),
+    ("services.*.links", Indexer::KeyValue),
+    ("services.*.networks.*.aliases", Indexer::KeyValue),
+    ("services.*.networks.*.link_local_ips", Indexer::KeyValue),
+    ("services.*.ports", Indexer::Port),
+    ("services.*.profiles", Indexer::KeyValue),
+    ("services.*.secrets", Indexer::Mount("/run/secrets")),
+    ("services.*.sysctls", Indexer::KeyValue),
+    ("services.*.tmpfs", Indexer::KeyValue),
+    ("services.*.volumes", Indexer::Volume),
+];
+
+/// De-duplicates, everywhere in the model `root`, the sequences compose keys by name
+/// (volumes by target, ports by `host_ip:published:target/protocol`, secrets and configs by
+/// target, environment and labels by variable name, ...). The last definition of a key
+/// replaces the first one in place.
+pub fn enforce_unicity(root: &mut Node) -> Result<()> {
+    walk(root, &mut KeyPath::root())
+}
+
+fn walk(node: &mut Node, path: &mut KeyPath) -> Result<()> {
+    match &mut node.value {
+        Value::Map(m) => {
+            for e in m.entries.iter_mut() {
+                path.push_key(&e.key);
+                let r = walk(&mut e.value, path);
+                path.pop();
+                r?;
+            }
+            Ok(())
+        }
+        Value::Seq(items) => {
+            let Some(indexer) = UNIQUE
+                .iter()
+                .find(|(p, _)| path.matches(p))
+                .map(|(_, i)| *i)
+            else {
+                return Ok(());
+            };
+            let mut kept: Vec<Node> = Vec::with_capacity(items.len());
+            let mut keys: HashMap<String, usize> = HashMap::with_capacity(items.len());
+            for (i, item) in std::mem::take(items).into_iter().enumerate() {
+                path.push_index(i);
+                let key = item_key(indexer, &item, path);
+                path.pop();
+                let key = key?;
+                match keys.get(&key) {
+                    Some(&j) => kept[j] = item,
+                    None => {
+                        keys.insert(key, kept.len());
+                        kept.push(item);
+                    }
+                }
+            }
+            *items = kept;
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+fn item_key(indexer: Indexer, item: &Node, path: &KeyPath) -> Result<String> {
+    let fail = |msg: String| {
+        let shown = path.display();
+        Err(LoadError::at(item.span, msg).with_path(shown))
+    };
+    match indexer {
+        Indexer::KeyValue => match &item.value {
+            Value::String(s) => Ok(s.split_once('=').map_or(s.as_str(), |(k, _)| k).to_string()),
+            _ => fail(format!("expected a string, found {}", item.kind_name())),
+        },
+        Indexer::Volume => match &item.value {
+            Value::Map(m) => match m.get("target").and_then(Node::as_str) {
+                Some(t) => Ok(t.to_string()),
+                None => fail(format!(
+                    "service volume {} is missing a mount target",
+                    path.display()
+                )),
+            },
+            Value::String(s) => match parse_volume(s) {
+                Ok(v) => Ok(v.target),
+                Err(e) => fail(e),
+            },
+            _ => Ok(String::new()),
+        },
+        Indexer::Device => match &item.value {
+            Value::Map(m) => match m.get("target").and_then(Node::as_str) {
+                Some(t) => Ok(t.to_string()),
+                None => fail(format!(
+                    "service device {} is missing a mount target",
+                    path.display()
+                )),
+            },
+            Value::String(s) => {
+                let mut parts = s.split(':');
+                let first = parts.next().unwrap_or_default();
+                Ok(parts.next().unwrap_or(first).to_string())
+            }
+            _ => Ok(String::new()),
+        },
+        Indexer::Mount(dir) => match &item.value {
+            Value::String(s) => Ok(format!("{dir}/{s}")),
+            Value::Map(m) => match m.get("target") {
+                Some(t) => Ok(go_format(t)),
+                None => Ok(format!(
+                    "{dir}/{}",
+                    m.get("source").map_or("<nil>".to_string(), go_format)
+                )),
+            },
+            _ => fail(format!(
+                "expected a name or a mapping, found {}",
+                item.kind_name()
+            )),
+        },
+        Indexer::Expose => match &item.value {
+            Value::String(s) => Ok(s.clone()),
+            Value::Int(i) => Ok(i.to_string()),
+            _ => fail(format!("unsupported expose value: {}", item.kind_name())),
+        },
+        Indexer::Port => match &item.value {
+            Value::Int(i) => Ok(i.to_string()),
+            Value::String(s) => Ok(s.clone()),
+            Value::Map(m) => {
+                let Some(target) = m.get("target") else {
+                    return fail(format!(
+                        "service ports {} is missing a target port",
+                        path.display()
+                    ));
+                };
+                // Mimics Go's `%s:%s:%d/%s` so that values of different types stay distinct.
+                let published = m
+                    .get("published")
+                    .map_or("%!s(<nil>)".to_string(), go_string_verb);
+                let host = m
+                    .get("host_ip")
+                    .map_or("0.0.0.0".to_string(), go_string_verb);
+                let protocol = m.get("protocol").map_or("tcp".to_string(), go_string_verb);
+                let target = match &target.value {
+                    Value::Int(i) => i.to_string(),
+                    _ => format!("%!d({})", go_format(target)),
+                };
+                Ok(format!("{host}:{published}:{target}/{protocol}"))
+            }
+            _ => Ok(String::new()),
+        },
+        Indexer::EnvFile => match &item.value {
+            Value::String(s) => Ok(s.clone()),
+            Value::Map(m) => match m.get("path") {
+                Some(p) => Ok(go_format(p)),
+                None => fail(format!(
+                    "environment path attribute {} is missing",
+                    path.display()
+                )),
+            },
+            _ => Ok(String::new()),
+        },
+    }
+}
+
+/// Go's `%s` of a value: strings as-is, anything else marked with its type.
+fn go_string_verb(node: &Node) -> String {
+    match &node.value {
+        Value::String(s) => s.clone(),
+        Value::Null => "%!s(<nil>)".to_string(),
+        Value::Int(i) => format!("%!s(int={i})"),
+        _ => format!("%!s({})", go_format(node)),
+    }
+}
