@@ -8,13 +8,16 @@ use std::io::{IsTerminal, Read};
 
 /// Builds the loader's options from the global flags and the process environment.
 pub fn project_options(global: &GlobalOptions) -> Result<ProjectOptions, Failure> {
-    let cwd = std::env::current_dir().map_err(|e| Failure::new(format!("cannot read the current directory: {e}")))?;
+    let cwd = std::env::current_dir()
+        .map_err(|e| Failure::new(format!("cannot read the current directory: {e}")))?;
     let os_env = std::env::vars().collect();
     let stdin = if global.files.iter().any(|f| f == "-") {
         let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .map_err(|e| Failure::new(format!("cannot read the compose file from standard input: {e}")))?;
+        std::io::stdin().read_to_string(&mut s).map_err(|e| {
+            Failure::new(format!(
+                "cannot read the compose file from standard input: {e}"
+            ))
+        })?;
         Some(s)
     } else {
         None

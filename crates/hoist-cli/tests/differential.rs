@@ -16,7 +16,10 @@ fn reference() -> PathBuf {
         return PathBuf::from(p);
     }
     let out = Command::new("bash")
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/ensure-reference.sh"))
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../scripts/ensure-reference.sh"
+        ))
         .arg("--print")
         .output()
         .expect("run scripts/ensure-reference.sh");
@@ -29,12 +32,19 @@ fn reference() -> PathBuf {
 }
 
 fn project_dir(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/projects").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/projects")
+        .join(name)
 }
 
 fn read_lines(path: &Path) -> Vec<String> {
     std::fs::read_to_string(path)
-        .map(|s| s.lines().map(str::to_string).filter(|l| !l.trim().is_empty() && !l.starts_with('#')).collect())
+        .map(|s| {
+            s.lines()
+                .map(str::to_string)
+                .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -53,7 +63,8 @@ fn run(program: &Path, dir: &Path, args: &[String]) -> Output {
         }
     }
     cmd.args(read_lines(&dir.join("args"))).args(args);
-    cmd.output().unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()))
+    cmd.output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()))
 }
 
 fn text(out: &Output) -> String {
@@ -73,10 +84,21 @@ fn compare(name: &str) {
     let reference = reference();
     let expect_error = read_lines(&dir.join("expect")).iter().any(|l| l == "error");
 
-    let ours = run(&hoist, &dir, &["config".into(), "--format".into(), "json".into()]);
-    let theirs = run(&reference, &dir, &["config".into(), "--format".into(), "json".into()]);
+    let ours = run(
+        &hoist,
+        &dir,
+        &["config".into(), "--format".into(), "json".into()],
+    );
+    let theirs = run(
+        &reference,
+        &dir,
+        &["config".into(), "--format".into(), "json".into()],
+    );
     if expect_error {
-        assert!(!theirs.status.success(), "{name}: the reference accepted a project marked `expect: error`");
+        assert!(
+            !theirs.status.success(),
+            "{name}: the reference accepted a project marked `expect: error`"
+        );
         assert!(
             !ours.status.success(),
             "{name}: hoist accepted a project the reference rejects ({})",
@@ -89,9 +111,14 @@ fn compare(name: &str) {
         "{name}: the reference rejected the project: {}",
         String::from_utf8_lossy(&theirs.stderr)
     );
-    assert!(ours.status.success(), "{name}: hoist failed: {}", String::from_utf8_lossy(&ours.stderr));
+    assert!(
+        ours.status.success(),
+        "{name}: hoist failed: {}",
+        String::from_utf8_lossy(&ours.stderr)
+    );
     let a: serde_json::Value = serde_json::from_slice(&ours.stdout).expect("hoist printed JSON");
-    let b: serde_json::Value = serde_json::from_slice(&theirs.stdout).expect("reference printed JSON");
+    let b: serde_json::Value =
+        serde_json::from_slice(&theirs.stdout).expect("reference printed JSON");
     if a != b {
         panic!(
             "{name}: `config --format json` differs\n--- hoist\n{}\n--- reference\n{}",
@@ -101,19 +128,44 @@ fn compare(name: &str) {
     }
     // Byte-for-byte output, YAML and JSON.
     for format in ["yaml", "json"] {
-        let args = vec!["config".to_string(), "--format".to_string(), format.to_string()];
-        let (o, t) = (text(&run(&hoist, &dir, &args)), text(&run(&reference, &dir, &args)));
+        let args = vec![
+            "config".to_string(),
+            "--format".to_string(),
+            format.to_string(),
+        ];
+        let (o, t) = (
+            text(&run(&hoist, &dir, &args)),
+            text(&run(&reference, &dir, &args)),
+        );
         assert_eq!(o, t, "{name}: `config --format {format}` output differs");
     }
     // Listings. Docker Compose prints volumes and networks in random order: compare sorted.
-    for flag in ["--services", "--volumes", "--networks", "--profiles", "--images"] {
+    for flag in [
+        "--services",
+        "--volumes",
+        "--networks",
+        "--profiles",
+        "--images",
+    ] {
         let args = vec!["config".to_string(), flag.to_string()];
         let (o, t) = (run(&hoist, &dir, &args), run(&reference, &dir, &args));
-        assert_eq!(o.status.success(), t.status.success(), "{name}: `config {flag}` exit status differs");
-        assert_eq!(sorted_lines(&text(&o)), sorted_lines(&text(&t)), "{name}: `config {flag}` differs");
+        assert_eq!(
+            o.status.success(),
+            t.status.success(),
+            "{name}: `config {flag}` exit status differs"
+        );
+        assert_eq!(
+            sorted_lines(&text(&o)),
+            sorted_lines(&text(&t)),
+            "{name}: `config {flag}` differs"
+        );
     }
     let args = vec!["config".to_string(), "--hash".to_string(), "*".to_string()];
-    assert_eq!(text(&run(&hoist, &dir, &args)), text(&run(&reference, &dir, &args)), "{name}: `config --hash` differs");
+    assert_eq!(
+        text(&run(&hoist, &dir, &args)),
+        text(&run(&reference, &dir, &args)),
+        "{name}: `config --hash` differs"
+    );
 }
 
 macro_rules! differential {

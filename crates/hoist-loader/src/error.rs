@@ -25,7 +25,12 @@ pub type Result<T, E = LoadError> = std::result::Result<T, E>;
 impl LoadError {
     /// An error with a message only.
     pub fn new(message: impl Into<String>) -> Self {
-        LoadError { message: message.into(), span: None, path: None, hint: None }
+        LoadError {
+            message: message.into(),
+            span: None,
+            path: None,
+            hint: None,
+        }
     }
 
     /// An error at a position.
@@ -65,7 +70,12 @@ impl LoadError {
     /// `file:line:col`, when the error has a position.
     pub fn location(&self, sources: &SourceMap) -> Option<String> {
         let span = self.span?;
-        Some(format!("{}:{}:{}", sources.path(span.file).display(), span.line, span.col))
+        Some(format!(
+            "{}:{}:{}",
+            sources.path(span.file).display(),
+            span.line,
+            span.col
+        ))
     }
 
     /// Renders the error for a person: position, message, the source line with a caret, hint.
@@ -86,7 +96,8 @@ impl LoadError {
         if snippet {
             if let Some(span) = self.span {
                 if let Some(file) = sources.get(span.file) {
-                    if let Some(line) = file.text.lines().nth(span.line.saturating_sub(1) as usize) {
+                    if let Some(line) = file.text.lines().nth(span.line.saturating_sub(1) as usize)
+                    {
                         let num = span.line.to_string();
                         let pad = " ".repeat(num.len());
                         let caret_pad: String = line
@@ -124,12 +135,15 @@ impl fmt::Display for LoadError {
 impl std::error::Error for LoadError {}
 
 /// The closest candidate to `word` by edit distance, when it is close enough to be a typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
         let d = edit_distance(word, c);
         let limit = (word.len().max(c.len()) / 3).max(1);
-        if d <= limit && best.map_or(true, |(bd, _)| d < bd) {
+        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
         }
     }
@@ -156,8 +170,14 @@ mod tests {
 
     #[test]
     fn suggests_close_keys_only() {
-        assert_eq!(did_you_mean("imagee", ["image", "build", "ports"]), Some("image"));
-        assert_eq!(did_you_mean("volumse", ["volumes", "volumes_from"]), Some("volumes"));
+        assert_eq!(
+            did_you_mean("imagee", ["image", "build", "ports"]),
+            Some("image")
+        );
+        assert_eq!(
+            did_you_mean("volumse", ["volumes", "volumes_from"]),
+            Some("volumes")
+        );
         assert_eq!(did_you_mean("zzzzzz", ["image", "build"]), None);
     }
 
@@ -165,9 +185,17 @@ mod tests {
     fn renders_position_snippet_and_hint() {
         let mut sources = SourceMap::default();
         let id = sources.add("/p/compose.yaml", "services:\n  web:\n    imagee: x\n");
-        let err = LoadError::at(Span { file: id, line: 3, col: 5, offset: 20 }, "unknown attribute `imagee`")
-            .with_path("services.web")
-            .with_hint("did you mean `image`?");
+        let err = LoadError::at(
+            Span {
+                file: id,
+                line: 3,
+                col: 5,
+                offset: 20,
+            },
+            "unknown attribute `imagee`",
+        )
+        .with_path("services.web")
+        .with_hint("did you mean `image`?");
         let text = err.render(&sources, true);
         assert_eq!(
             text,

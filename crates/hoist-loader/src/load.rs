@@ -52,7 +52,8 @@ pub fn load(opts: &ProjectOptions, ctx: &mut LoadContext) -> Result<Project> {
         project_ops::check_consistency(&root, &disabled)?;
     }
     if !opts.services.is_empty() {
-        profiles = project_ops::enable_services(&mut root, &mut disabled, &profiles, &opts.services);
+        profiles =
+            project_ops::enable_services(&mut root, &mut disabled, &profiles, &opts.services);
         project_ops::select_services(&mut root, &mut disabled, &opts.services)?;
     }
     if !opts.all_resources {
@@ -93,7 +94,10 @@ fn stages(opts: &ProjectOptions) -> Stages {
 
 /// Loads the merged, canonical model tree (what `config --no-interpolate` prints), with the
 /// resolved options and the project name.
-pub fn load_model(opts: &ProjectOptions, ctx: &mut LoadContext) -> Result<(Node, ResolvedOptions, String)> {
+pub fn load_model(
+    opts: &ProjectOptions,
+    ctx: &mut LoadContext,
+) -> Result<(Node, ResolvedOptions, String)> {
     let mut resolved = opts.resolve()?;
     ctx.resolved = Some(resolved.clone());
     let stages = stages(opts);
@@ -103,7 +107,8 @@ pub fn load_model(opts: &ProjectOptions, ctx: &mut LoadContext) -> Result<(Node,
         let text = if f == "-" {
             opts.stdin.clone().unwrap_or_default()
         } else {
-            std::fs::read_to_string(f).map_err(|e| LoadError::new(format!("failed to read {f}: {e}")))?
+            std::fs::read_to_string(f)
+                .map_err(|e| LoadError::new(format!("failed to read {f}: {e}")))?
         };
         let id = ctx.sources.add(PathBuf::from(f), text.as_str());
         let docs = yaml::parse(&text, id)?;
@@ -111,10 +116,16 @@ pub fn load_model(opts: &ProjectOptions, ctx: &mut LoadContext) -> Result<(Node,
     }
 
     let name = project_name(&resolved, &files, stages)?;
-    resolved.environment.insert("COMPOSE_PROJECT_NAME".into(), name.clone());
+    resolved
+        .environment
+        .insert("COMPOSE_PROJECT_NAME".into(), name.clone());
     ctx.resolved = Some(resolved.clone());
 
-    let mut loader = FileLoader { ctx, stages, env: resolved.environment.clone() };
+    let mut loader = FileLoader {
+        ctx,
+        stages,
+        env: resolved.environment.clone(),
+    };
     let mut root = loader.load_files(&files, &resolved.working_dir, &resolved.environment, &[])?;
     if root.as_map().is_none_or(Mapping::is_empty) {
         return Err(LoadError::new("empty compose file"));
@@ -125,7 +136,11 @@ pub fn load_model(opts: &ProjectOptions, ctx: &mut LoadContext) -> Result<(Node,
     }
     if stages.normalize {
         if let Some(m) = root.as_map_mut() {
-            m.insert("name", Span::SYNTHETIC, Node::string(name.clone(), Span::SYNTHETIC));
+            m.insert(
+                "name",
+                Span::SYNTHETIC,
+                Node::string(name.clone(), Span::SYNTHETIC),
+            );
         }
         canonical::normalize(&mut root, &name, &resolved.environment)?;
     }
@@ -134,7 +149,11 @@ pub fn load_model(opts: &ProjectOptions, ctx: &mut LoadContext) -> Result<(Node,
 
 /// The project name: imperative (`-p`, `COMPOSE_PROJECT_NAME`), else the last non-empty
 /// top-level `name:` (interpolated, normalised), else the project directory's base name.
-fn project_name(resolved: &ResolvedOptions, files: &[(PathBuf, Vec<Node>)], stages: Stages) -> Result<String> {
+fn project_name(
+    resolved: &ResolvedOptions,
+    files: &[(PathBuf, Vec<Node>)],
+    stages: Stages,
+) -> Result<String> {
     if let Some(n) = &resolved.imperative_name {
         return Ok(n.clone());
     }
@@ -161,7 +180,11 @@ fn project_name(resolved: &ResolvedOptions, files: &[(PathBuf, Vec<Node>)], stag
             return Ok(name);
         }
     }
-    let dir = resolved.working_dir.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+    let dir = resolved
+        .working_dir
+        .file_name()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
     Ok(normalize_project_name(&dir))
 }
 
@@ -185,7 +208,8 @@ impl FileLoader<'_> {
         let mut dict = Node::map(Span::SYNTHETIC);
         for (path, docs) in files {
             for doc in docs {
-                dict = self.process_document(dict, doc.clone(), path, working_dir, env, included)?;
+                dict =
+                    self.process_document(dict, doc.clone(), path, working_dir, env, included)?;
             }
         }
         canonical::set_defaults(&mut dict)?;
@@ -209,7 +233,10 @@ impl FileLoader<'_> {
             return Ok(dict);
         }
         if cfg.as_map().is_none() {
-            return Err(LoadError::at(cfg.span, "top-level object must be a mapping"));
+            return Err(LoadError::at(
+                cfg.span,
+                "top-level object must be a mapping",
+            ));
         }
         if self.stages.interpolate {
             interpolate::interpolate_tree(&mut cfg, &|k: &str| env.get(k).cloned())?;
@@ -219,8 +246,15 @@ impl FileLoader<'_> {
         let mut dict = dict;
         self.apply_include(&mut dict, &mut cfg, working_dir, env, &included)?;
         merge::apply_resets(&mut dict, &mut cfg)?;
-        let file_dir = path.parent().map(Path::to_path_buf).unwrap_or_else(|| working_dir.to_path_buf());
-        let mut ext = ExtendsFiles { ctx: self.ctx, stages: self.stages, env };
+        let file_dir = path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| working_dir.to_path_buf());
+        let mut ext = ExtendsFiles {
+            ctx: self.ctx,
+            stages: self.stages,
+            env,
+        };
         merge::apply_extends(&mut cfg, &file_dir, &mut ext)?;
         let mut dict = merge::merge(dict, cfg)?;
         merge::enforce_unicity(&mut dict)?;
@@ -253,7 +287,9 @@ impl FileLoader<'_> {
             return Ok(());
         };
         let Some(entries) = include.as_seq() else {
-            return Err(LoadError::at(include.span, "`include` must be a list").with_path("include"));
+            return Err(
+                LoadError::at(include.span, "`include` must be a list").with_path("include")
+            );
         };
         for (i, entry) in entries.iter().enumerate() {
             let at = format!("include[{i}]");
@@ -270,13 +306,17 @@ impl FileLoader<'_> {
                 None => main.parent().map(Path::to_path_buf).unwrap_or_default(),
             };
             if included.contains(&main) {
-                let mut chain: Vec<String> = included.iter().map(|p| p.display().to_string()).collect();
+                let mut chain: Vec<String> =
+                    included.iter().map(|p| p.display().to_string()).collect();
                 chain.push(main.display().to_string());
-                return Err(LoadError::at(entry.span, format!(
-                    "include cycle detected:\n{}\n include {}",
-                    chain[0],
-                    chain[1..].join("\n include ")
-                )));
+                return Err(LoadError::at(
+                    entry.span,
+                    format!(
+                        "include cycle detected:\n{}\n include {}",
+                        chain[0],
+                        chain[1..].join("\n include ")
+                    ),
+                ));
             }
             let env_files: Vec<PathBuf> = if env_files.is_empty() {
                 let f = project_dir.join(".env");
@@ -293,10 +333,18 @@ impl FileLoader<'_> {
                     }
                     let p = clean_path(&working_dir.join(&f));
                     if !p.exists() {
-                        return Err(LoadError::at(entry.span, format!("env file {} not found", p.display())).with_path(at));
+                        return Err(LoadError::at(
+                            entry.span,
+                            format!("env file {} not found", p.display()),
+                        )
+                        .with_path(at));
                     }
                     if p.is_dir() {
-                        return Err(LoadError::at(entry.span, format!("{} is not a file", p.display())).with_path(at));
+                        return Err(LoadError::at(
+                            entry.span,
+                            format!("{} is not a file", p.display()),
+                        )
+                        .with_path(at));
                     }
                     out.push(p);
                 }
@@ -310,8 +358,11 @@ impl FileLoader<'_> {
             let mut files = Vec::new();
             for p in &abs_paths {
                 let text = std::fs::read_to_string(p).map_err(|e| {
-                    LoadError::at(entry.span, format!("failed to read included file {}: {e}", p.display()))
-                        .with_path(at.clone())
+                    LoadError::at(
+                        entry.span,
+                        format!("failed to read included file {}: {e}", p.display()),
+                    )
+                    .with_path(at.clone())
                 })?;
                 let id = self.ctx.sources.add(p.clone(), text.as_str());
                 files.push((p.clone(), yaml::parse(&text, id)?));
@@ -338,31 +389,56 @@ fn include_entry(entry: &Node, at: &str) -> Result<(Vec<String>, Vec<String>, Op
                 .iter()
                 .map(|i| {
                     i.as_str().map(str::to_string).ok_or_else(|| {
-                        LoadError::at(i.span, format!("{what} must be a string")).with_path(at.to_string())
+                        LoadError::at(i.span, format!("{what} must be a string"))
+                            .with_path(at.to_string())
                     })
                 })
                 .collect(),
-            _ => Err(LoadError::at(n.span, format!("{what} must be a string or a list of strings")).with_path(at.to_string())),
+            _ => Err(LoadError::at(
+                n.span,
+                format!("{what} must be a string or a list of strings"),
+            )
+            .with_path(at.to_string())),
         }
     };
     match &entry.value {
         Value::String(s) => Ok((vec![s.clone()], vec![], None)),
         Value::Map(m) => {
-            let paths = m.get("path").map(|n| strings(n, "path")).transpose()?.unwrap_or_default();
-            let env_files = m.get("env_file").map(|n| strings(n, "env_file")).transpose()?.unwrap_or_default();
-            let dir = m.get("project_directory").and_then(|n| n.as_str()).map(str::to_string);
+            let paths = m
+                .get("path")
+                .map(|n| strings(n, "path"))
+                .transpose()?
+                .unwrap_or_default();
+            let env_files = m
+                .get("env_file")
+                .map(|n| strings(n, "env_file"))
+                .transpose()?
+                .unwrap_or_default();
+            let dir = m
+                .get("project_directory")
+                .and_then(|n| n.as_str())
+                .map(str::to_string);
             Ok((paths, env_files, dir))
         }
-        _ => Err(LoadError::at(entry.span, "include entries must be a path or a mapping").with_path(at.to_string())),
+        _ => Err(
+            LoadError::at(entry.span, "include entries must be a path or a mapping")
+                .with_path(at.to_string()),
+        ),
     }
 }
 
 /// Copies the resources of an included project into the including file's model; a resource
 /// the including file (or an earlier file) also defines is merged with the local one on top.
 fn import_resources(dict: &mut Node, cfg: &mut Node, imported: Node) -> Result<()> {
-    let Some(src) = imported.as_map() else { return Ok(()) };
-    for key in ["services", "volumes", "networks", "secrets", "configs", "models"] {
-        let Some(from) = src.get(key).and_then(Node::as_map) else { continue };
+    let Some(src) = imported.as_map() else {
+        return Ok(());
+    };
+    for key in [
+        "services", "volumes", "networks", "secrets", "configs", "models",
+    ] {
+        let Some(from) = src.get(key).and_then(Node::as_map) else {
+            continue;
+        };
         let target = cfg.as_map_mut().expect("checked mapping");
         if !target.contains_key(key) {
             target.insert(key, Span::SYNTHETIC, Node::map(Span::SYNTHETIC));
@@ -401,7 +477,11 @@ impl ExtendsLoader for ExtendsFiles<'_> {
             .map_err(|e| LoadError::new(format!("failed to read {}: {e}", path.display())))?;
         let id = self.ctx.sources.add(path.to_path_buf(), text.as_str());
         let mut docs = yaml::parse(&text, id)?;
-        let mut node = if docs.is_empty() { Node::map(Span::SYNTHETIC) } else { docs.remove(0) };
+        let mut node = if docs.is_empty() {
+            Node::map(Span::SYNTHETIC)
+        } else {
+            docs.remove(0)
+        };
         if self.stages.interpolate {
             let env = self.env;
             interpolate::interpolate_tree(&mut node, &|k: &str| env.get(k).cloned())?;

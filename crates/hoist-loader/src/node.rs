@@ -77,7 +77,10 @@ impl Mapping {
 
     /// The value under `key`, mutably.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
-        self.entries.iter_mut().find(|e| e.key == key).map(|e| &mut e.value)
+        self.entries
+            .iter_mut()
+            .find(|e| e.key == key)
+            .map(|e| &mut e.value)
     }
 
     /// The entry under `key`.
@@ -91,7 +94,11 @@ impl Mapping {
         if let Some(e) = self.entries.iter_mut().find(|e| e.key == key) {
             e.value = value;
         } else {
-            self.entries.push(Entry { key, key_span, value });
+            self.entries.push(Entry {
+                key,
+                key_span,
+                value,
+            });
         }
     }
 
@@ -125,7 +132,11 @@ impl Mapping {
 impl Node {
     /// A node with no tag.
     pub fn new(value: Value, span: Span) -> Self {
-        Node { value, span, tag: None }
+        Node {
+            value,
+            span,
+            tag: None,
+        }
     }
 
     /// A string node.
@@ -195,12 +206,17 @@ impl Node {
             Value::Null => J::Null,
             Value::Bool(b) => J::Bool(*b),
             Value::Int(i) => J::from(*i),
-            Value::Float(f) => serde_json::Number::from_f64(*f).map(J::Number).unwrap_or(J::Null),
+            Value::Float(f) => serde_json::Number::from_f64(*f)
+                .map(J::Number)
+                .unwrap_or(J::Null),
             Value::String(s) => J::String(s.clone()),
             Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
-            Value::Map(m) => {
-                J::Object(m.entries.iter().map(|e| (e.key.clone(), e.value.to_json())).collect())
-            }
+            Value::Map(m) => J::Object(
+                m.entries
+                    .iter()
+                    .map(|e| (e.key.clone(), e.value.to_json()))
+                    .collect(),
+            ),
         }
     }
 
@@ -219,7 +235,11 @@ impl Node {
             J::Object(o) => Value::Map(Mapping {
                 entries: o
                     .iter()
-                    .map(|(k, x)| Entry { key: k.clone(), key_span: span, value: Node::from_json(x, span) })
+                    .map(|(k, x)| Entry {
+                        key: k.clone(),
+                        key_span: span,
+                        value: Node::from_json(x, span),
+                    })
                     .collect(),
             }),
         };

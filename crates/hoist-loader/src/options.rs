@@ -17,8 +17,12 @@ use indexmap::IndexMap;
 use std::path::{Path, PathBuf};
 
 /// Compose file names searched for, in order of preference.
-pub const DEFAULT_FILE_NAMES: [&str; 4] =
-    ["compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"];
+pub const DEFAULT_FILE_NAMES: [&str; 4] = [
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yml",
+    "docker-compose.yaml",
+];
 
 /// Override file names picked up beside a discovered compose file, in order of preference.
 pub const DEFAULT_OVERRIDE_FILE_NAMES: [&str; 4] = [
@@ -100,7 +104,11 @@ pub fn invalid_project_name(name: &str) -> LoadError {
 }
 
 fn absolute(cwd: &Path, p: &Path) -> PathBuf {
-    let joined = if p.is_absolute() { p.to_path_buf() } else { cwd.join(p) };
+    let joined = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        cwd.join(p)
+    };
     clean_path(&joined)
 }
 
@@ -152,9 +160,17 @@ impl ProjectOptions {
     }
 
     /// The env files to read: `--env-file` values, else `<dir>/.env` when it exists.
-    fn env_file_list(&self, env: &IndexMap<String, String>, files: &[String]) -> Result<Vec<PathBuf>> {
+    fn env_file_list(
+        &self,
+        env: &IndexMap<String, String>,
+        files: &[String],
+    ) -> Result<Vec<PathBuf>> {
         if !self.env_files.is_empty() {
-            return Ok(self.env_files.iter().map(|f| absolute(&self.cwd, &expand_home(f, env))).collect());
+            return Ok(self
+                .env_files
+                .iter()
+                .map(|f| absolute(&self.cwd, &expand_home(f, env)))
+                .collect());
         }
         if let Some(v) = self.os_env.get("COMPOSE_DISABLE_ENV_FILE") {
             match parse_bool(v) {
@@ -190,7 +206,10 @@ impl ProjectOptions {
         // COMPOSE_FILE, from the OS environment or `.env`.
         if files.is_empty() {
             if let Some(list) = env.get("COMPOSE_FILE").cloned() {
-                let sep = env.get("COMPOSE_PATH_SEPARATOR").cloned().filter(|s| !s.is_empty());
+                let sep = env
+                    .get("COMPOSE_PATH_SEPARATOR")
+                    .cloned()
+                    .filter(|s| !s.is_empty());
                 let sep = sep.unwrap_or_else(|| ":".to_string());
                 for f in list.split(sep.as_str()) {
                     if f == "-" {
@@ -214,13 +233,21 @@ impl ProjectOptions {
             files = discover(&self.working_dir(&files))?;
         }
         if files.is_empty() {
-            return Err(LoadError::new("no configuration file provided: not found").with_hint(
-                "create a compose.yaml here or in a parent directory, or name one with -f",
-            ));
+            return Err(
+                LoadError::new("no configuration file provided: not found").with_hint(
+                    "create a compose.yaml here or in a parent directory, or name one with -f",
+                ),
+            );
         }
         let files: Vec<String> = files
             .into_iter()
-            .map(|f| if f == "-" { f } else { absolute(&self.cwd, Path::new(&f)).display().to_string() })
+            .map(|f| {
+                if f == "-" {
+                    f
+                } else {
+                    absolute(&self.cwd, Path::new(&f)).display().to_string()
+                }
+            })
             .collect();
 
         // Pass 2: the project directory may have moved to the discovered file's directory.
@@ -237,13 +264,21 @@ impl ProjectOptions {
             self.profiles.clone()
         } else {
             env.get("COMPOSE_PROFILES")
-                .map(|s| s.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect())
+                .map(|s| {
+                    s.split(',')
+                        .map(|p| p.trim().to_string())
+                        .filter(|p| !p.is_empty())
+                        .collect()
+                })
                 .unwrap_or_default()
         };
 
         let imperative_name = match &self.project_name {
             Some(n) if !n.is_empty() => Some(n.clone()),
-            _ => env.get("COMPOSE_PROJECT_NAME").filter(|n| !n.is_empty()).cloned(),
+            _ => env
+                .get("COMPOSE_PROJECT_NAME")
+                .filter(|n| !n.is_empty())
+                .cloned(),
         };
         if let Some(n) = &imperative_name {
             if normalize_project_name(n) != *n {
@@ -283,7 +318,10 @@ fn merge_env_files(env: &mut IndexMap<String, String>, files: &[PathBuf]) -> Res
 
 /// Parses env files in order with compose's rules. Later files override earlier ones; lookups
 /// during interpolation see `current` first, then what earlier lines and files defined.
-pub fn read_env_files(current: &IndexMap<String, String>, files: &[PathBuf]) -> Result<IndexMap<String, String>> {
+pub fn read_env_files(
+    current: &IndexMap<String, String>,
+    files: &[PathBuf],
+) -> Result<IndexMap<String, String>> {
     let mut out: IndexMap<String, String> = IndexMap::new();
     for f in files {
         if f.is_dir() {
@@ -293,8 +331,9 @@ pub fn read_env_files(current: &IndexMap<String, String>, files: &[PathBuf]) -> 
             .map_err(|_| LoadError::new(format!("couldn't find env file: {}", f.display())))?;
         let snapshot = out.clone();
         let lookup = |k: &str| current.get(k).or_else(|| snapshot.get(k)).cloned();
-        let parsed = dotenv::parse(&text, FileId(u32::MAX), &lookup)
-            .map_err(|e| LoadError::new(format!("failed to read {}: {}", f.display(), e.message)))?;
+        let parsed = dotenv::parse(&text, FileId(u32::MAX), &lookup).map_err(|e| {
+            LoadError::new(format!("failed to read {}: {}", f.display(), e.message))
+        })?;
         out.extend(parsed);
     }
     Ok(out)
@@ -304,21 +343,34 @@ pub fn read_env_files(current: &IndexMap<String, String>, files: &[PathBuf]) -> 
 pub fn discover(dir: &Path) -> Result<Vec<String>> {
     let mut d = dir.to_path_buf();
     loop {
-        let found: Vec<PathBuf> =
-            DEFAULT_FILE_NAMES.iter().map(|n| d.join(n)).filter(|p| p.exists()).collect();
+        let found: Vec<PathBuf> = DEFAULT_FILE_NAMES
+            .iter()
+            .map(|n| d.join(n))
+            .filter(|p| p.exists())
+            .collect();
         if let Some(first) = found.first() {
             if found.len() > 1 {
                 let names: Vec<String> = found.iter().map(|p| p.display().to_string()).collect();
-                crate::warn(format!("Found multiple config files with supported names: {}", names.join(", ")));
+                crate::warn(format!(
+                    "Found multiple config files with supported names: {}",
+                    names.join(", ")
+                ));
                 crate::warn(format!("Using {}", first.display()));
             }
             let mut files = vec![first.display().to_string()];
-            let overrides: Vec<PathBuf> =
-                DEFAULT_OVERRIDE_FILE_NAMES.iter().map(|n| d.join(n)).filter(|p| p.exists()).collect();
+            let overrides: Vec<PathBuf> = DEFAULT_OVERRIDE_FILE_NAMES
+                .iter()
+                .map(|n| d.join(n))
+                .filter(|p| p.exists())
+                .collect();
             if let Some(o) = overrides.first() {
                 if overrides.len() > 1 {
-                    let names: Vec<String> = overrides.iter().map(|p| p.display().to_string()).collect();
-                    crate::warn(format!("Found multiple override files with supported names: {}", names.join(", ")));
+                    let names: Vec<String> =
+                        overrides.iter().map(|p| p.display().to_string()).collect();
+                    crate::warn(format!(
+                        "Found multiple override files with supported names: {}",
+                        names.join(", ")
+                    ));
                     crate::warn(format!("Using {}", o.display()));
                 }
                 files.push(o.display().to_string());

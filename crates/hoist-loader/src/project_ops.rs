@@ -24,7 +24,11 @@ fn services_mut(root: &mut Node) -> Option<&mut Mapping> {
 
 fn strings(node: Option<&Node>) -> Vec<String> {
     node.and_then(Node::as_seq)
-        .map(|s| s.iter().filter_map(|n| n.as_str().map(str::to_string)).collect())
+        .map(|s| {
+            s.iter()
+                .filter_map(|n| n.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -37,7 +41,8 @@ fn has_profile(service: &Node, profiles: &[String]) -> bool {
 /// Services already in `disabled` whose profile became active move back.
 pub fn apply_profiles(root: &mut Node, disabled: &mut Mapping, profiles: &[String]) {
     let mut all = services(root).cloned().unwrap_or_default();
-    all.entries.append(&mut std::mem::take(&mut disabled.entries));
+    all.entries
+        .append(&mut std::mem::take(&mut disabled.entries));
     all.entries.sort_by(|a, b| a.key.cmp(&b.key));
     let mut enabled = Mapping::new();
     for e in all.entries {
@@ -50,13 +55,22 @@ pub fn apply_profiles(root: &mut Node, disabled: &mut Mapping, profiles: &[Strin
     if let Some(s) = services_mut(root) {
         *s = enabled;
     } else if let Some(m) = root.as_map_mut() {
-        m.insert("services", Span::SYNTHETIC, Node::new(Value::Map(enabled), Span::SYNTHETIC));
+        m.insert(
+            "services",
+            Span::SYNTHETIC,
+            Node::new(Value::Map(enabled), Span::SYNTHETIC),
+        );
     }
 }
 
 /// Enables the named services: their profiles join the active set (compose-go
 /// `WithServicesEnabled`). Returns the new active profiles.
-pub fn enable_services(root: &mut Node, disabled: &mut Mapping, profiles: &[String], names: &[String]) -> Vec<String> {
+pub fn enable_services(
+    root: &mut Node,
+    disabled: &mut Mapping,
+    profiles: &[String],
+    names: &[String],
+) -> Vec<String> {
     let mut active = profiles.to_vec();
     for name in names {
         if services(root).is_some_and(|s| s.contains_key(name)) {
@@ -72,7 +86,12 @@ pub fn enable_services(root: &mut Node, disabled: &mut Mapping, profiles: &[Stri
 
 /// Service names matching `pattern` (a shell glob, as compose uses `filepath.Match`).
 fn matching<'a>(services: &'a Mapping, pattern: &str) -> Vec<&'a str> {
-    services.entries.iter().map(|e| e.key.as_str()).filter(|k| glob_match(pattern, k)).collect()
+    services
+        .entries
+        .iter()
+        .map(|e| e.key.as_str())
+        .filter(|k| glob_match(pattern, k))
+        .collect()
 }
 
 /// Minimal shell glob: `*`, `?` and `[...]` classes, like Go's `filepath.Match` on names.
@@ -83,7 +102,9 @@ pub fn glob_match(pattern: &str, name: &str) -> bool {
             Some('*') => (0..=n.len()).any(|i| rec(&p[1..], &n[i..])),
             Some('?') => !n.is_empty() && rec(&p[1..], &n[1..]),
             Some('[') => {
-                let Some(end) = p.iter().position(|c| *c == ']') else { return false };
+                let Some(end) = p.iter().position(|c| *c == ']') else {
+                    return false;
+                };
                 let Some(c) = n.first() else { return false };
                 let class = &p[1..end];
                 let (negate, class) = match class.first() {
@@ -161,11 +182,18 @@ pub fn select_services(root: &mut Node, disabled: &mut Mapping, names: &[String]
             }
         }
     }
-    let Some(svcs) = services_mut(root) else { return Ok(()) };
+    let Some(svcs) = services_mut(root) else {
+        return Ok(());
+    };
     let mut keep = Mapping::new();
     for mut e in std::mem::take(&mut svcs.entries) {
         if selected.contains(&e.key) {
-            if let Some(d) = e.value.as_map_mut().and_then(|m| m.get_mut("depends_on")).and_then(Node::as_map_mut) {
+            if let Some(d) = e
+                .value
+                .as_map_mut()
+                .and_then(|m| m.get_mut("depends_on"))
+                .and_then(Node::as_map_mut)
+            {
                 d.entries.retain(|x| selected.contains(&x.key));
             }
             keep.entries.push(e);
@@ -197,15 +225,30 @@ pub fn prune_unused_resources(root: &mut Node) {
             for v in m.get("volumes").and_then(Node::as_seq).unwrap_or_default() {
                 let Some(v) = v.as_map() else { continue };
                 if v.get("type").and_then(Node::as_str) == Some("volume") {
-                    if let Some(s) = v.get("source").and_then(Node::as_str).filter(|s| !s.is_empty()) {
+                    if let Some(s) = v
+                        .get("source")
+                        .and_then(Node::as_str)
+                        .filter(|s| !s.is_empty())
+                    {
                         used["volumes"].insert(s.to_string());
                     }
                 }
             }
-            let build_secrets = m.get("build").and_then(Node::as_map).and_then(|b| b.get("secrets"));
-            for (key, list) in [("secrets", m.get("secrets")), ("secrets", build_secrets), ("configs", m.get("configs"))] {
+            let build_secrets = m
+                .get("build")
+                .and_then(Node::as_map)
+                .and_then(|b| b.get("secrets"));
+            for (key, list) in [
+                ("secrets", m.get("secrets")),
+                ("secrets", build_secrets),
+                ("configs", m.get("configs")),
+            ] {
                 for s in list.and_then(Node::as_seq).unwrap_or_default() {
-                    if let Some(src) = s.as_map().and_then(|x| x.get("source")).and_then(Node::as_str) {
+                    if let Some(src) = s
+                        .as_map()
+                        .and_then(|x| x.get("source"))
+                        .and_then(Node::as_str)
+                    {
                         used[key].insert(src.to_string());
                     }
                 }
@@ -228,40 +271,60 @@ fn path_of(service: &str, rest: &str) -> String {
 pub fn check_consistency(root: &Node, disabled: &Mapping) -> Result<()> {
     let empty = Mapping::new();
     let top = root.as_map().unwrap_or(&empty);
-    let resources = |key: &str| top.get(key).and_then(Node::as_map).cloned().unwrap_or_default();
-    let (networks, volumes, secrets, configs, models) =
-        (resources("networks"), resources("volumes"), resources("secrets"), resources("configs"), resources("models"));
-    let svcs = services(root).cloned().unwrap_or_default();
-    let undefined = |kind: &str, name: &str, service: &str, known: &Mapping, span: Span, path: String| {
-        let mut err = LoadError::at(span, format!("service {service:?} refers to undefined {kind} {name}")).with_path(path);
-        if let Some(s) = did_you_mean(name, known.entries.iter().map(|e| e.key.as_str())) {
-            err = err.with_hint(format!("did you mean `{s}`?"));
-        } else {
-            err = err.with_hint(format!("declare it under the top-level `{kind}s:` key"));
-        }
-        err
+    let resources = |key: &str| {
+        top.get(key)
+            .and_then(Node::as_map)
+            .cloned()
+            .unwrap_or_default()
     };
+    let (networks, volumes, secrets, configs, models) = (
+        resources("networks"),
+        resources("volumes"),
+        resources("secrets"),
+        resources("configs"),
+        resources("models"),
+    );
+    let svcs = services(root).cloned().unwrap_or_default();
+    let undefined =
+        |kind: &str, name: &str, service: &str, known: &Mapping, span: Span, path: String| {
+            let mut err = LoadError::at(
+                span,
+                format!("service {service:?} refers to undefined {kind} {name}"),
+            )
+            .with_path(path);
+            if let Some(s) = did_you_mean(name, known.entries.iter().map(|e| e.key.as_str())) {
+                err = err.with_hint(format!("did you mean `{s}`?"));
+            } else {
+                err = err.with_hint(format!("declare it under the top-level `{kind}s:` key"));
+            }
+            err
+        };
     for e in &svcs.entries {
         let name = e.key.as_str();
         let Some(s) = e.value.as_map() else { continue };
         if !s.contains_key("image") && !s.contains_key("build") && !s.contains_key("provider") {
-            return Err(LoadError::at(e.key_span, format!(
-                "service {name:?} has neither an image nor a build context specified"
-            ))
+            return Err(LoadError::at(
+                e.key_span,
+                format!("service {name:?} has neither an image nor a build context specified"),
+            )
             .with_path(path_of(name, ""))
             .with_hint("add `image:` or `build:`"));
         }
         if let Some(b) = s.get("build").and_then(Node::as_map) {
             if let (Some(_), Some(d)) = (b.get("dockerfile_inline"), b.get("dockerfile")) {
-                return Err(LoadError::at(d.span, format!(
+                return Err(LoadError::at(
+                    d.span,
+                    format!(
                     "service {name:?} declares mutualy exclusive dockerfile and dockerfile_inline"
-                ))
+                ),
+                )
                 .with_path(path_of(name, ".build"))
                 .with_hint("keep one of `dockerfile` and `dockerfile_inline`"));
             }
             if let Some(ctx) = b.get("additional_contexts").and_then(Node::as_map) {
                 for c in &ctx.entries {
-                    if let Some(target) = c.value.as_str().and_then(|v| v.strip_prefix("service:")) {
+                    if let Some(target) = c.value.as_str().and_then(|v| v.strip_prefix("service:"))
+                    {
                         match svcs.get(target).and_then(Node::as_map) {
                             None => {
                                 return Err(LoadError::at(c.value.span, format!(
@@ -285,9 +348,10 @@ pub fn check_consistency(root: &Node, disabled: &Mapping) -> Result<()> {
             let platforms = strings(b.get("platforms"));
             if let Some(p) = s.get("platform").and_then(Node::as_str) {
                 if !platforms.is_empty() && !platforms.iter().any(|x| x == p) {
-                    return Err(LoadError::at(b.get("platforms").map(|n| n.span).unwrap_or(e.key_span), format!(
-                        "service.build.platforms MUST include service.platform {p:?}"
-                    ))
+                    return Err(LoadError::at(
+                        b.get("platforms").map(|n| n.span).unwrap_or(e.key_span),
+                        format!("service.build.platforms MUST include service.platform {p:?}"),
+                    )
                     .with_path(path_of(name, ".build.platforms")));
                 }
             }
@@ -295,22 +359,39 @@ pub fn check_consistency(root: &Node, disabled: &Mapping) -> Result<()> {
         let nets = s.get("networks").and_then(Node::as_map);
         if let (Some(mode), Some(n)) = (s.get("network_mode"), nets) {
             if !n.is_empty() && n.entries.iter().any(|x| x.key_span.is_real()) {
-                return Err(LoadError::at(mode.span, format!(
-                    "service {name} declares mutually exclusive `network_mode` and `networks`"
-                ))
+                return Err(LoadError::at(
+                    mode.span,
+                    format!(
+                        "service {name} declares mutually exclusive `network_mode` and `networks`"
+                    ),
+                )
                 .with_path(path_of(name, ".network_mode")));
             }
         }
         for n in nets.map(|n| n.entries.as_slice()).unwrap_or_default() {
             if !networks.contains_key(&n.key) {
-                return Err(undefined("network", &n.key, name, &networks, n.key_span, path_of(name, ".networks")));
+                return Err(undefined(
+                    "network",
+                    &n.key,
+                    name,
+                    &networks,
+                    n.key_span,
+                    path_of(name, ".networks"),
+                ));
             }
         }
-        if let Some(test) = s.get("healthcheck").and_then(Node::as_map).and_then(|h| h.get("test")) {
+        if let Some(test) = s
+            .get("healthcheck")
+            .and_then(Node::as_map)
+            .and_then(|h| h.get("test"))
+        {
             if let Some(first) = test.as_seq().and_then(|t| t.first()) {
                 if !matches!(first.as_str(), Some("CMD" | "CMD-SHELL" | "NONE")) {
-                    return Err(LoadError::at(first.span, r#"healthcheck.test must start either by "CMD", "CMD-SHELL" or "NONE""#)
-                        .with_path(path_of(name, ".healthcheck.test")));
+                    return Err(LoadError::at(
+                        first.span,
+                        r#"healthcheck.test must start either by "CMD", "CMD-SHELL" or "NONE""#,
+                    )
+                    .with_path(path_of(name, ".healthcheck.test")));
                 }
             }
         }
@@ -327,14 +408,19 @@ pub fn check_consistency(root: &Node, disabled: &Mapping) -> Result<()> {
                 if disabled.contains_key(&dep.key) && !required {
                     continue;
                 }
-                let mut err = LoadError::at(dep.key_span, format!(
-                    "service {name:?} depends on undefined service {:?}",
-                    dep.key
-                ))
+                let mut err = LoadError::at(
+                    dep.key_span,
+                    format!(
+                        "service {name:?} depends on undefined service {:?}",
+                        dep.key
+                    ),
+                )
                 .with_path(path_of(name, ".depends_on"));
                 if disabled.contains_key(&dep.key) {
                     err = err.with_hint(format!("service {:?} is disabled by its profiles; enable one with --profile, or mark the dependency `required: false`", dep.key));
-                } else if let Some(s) = did_you_mean(&dep.key, svcs.entries.iter().map(|x| x.key.as_str())) {
+                } else if let Some(s) =
+                    did_you_mean(&dep.key, svcs.entries.iter().map(|x| x.key.as_str()))
+                {
                     err = err.with_hint(format!("did you mean `{s}`?"));
                 }
                 return Err(err);
@@ -343,70 +429,124 @@ pub fn check_consistency(root: &Node, disabled: &Mapping) -> Result<()> {
         if let Some(mode) = s.get("network_mode") {
             if let Some(target) = mode.as_str().and_then(|m| m.strip_prefix("service:")) {
                 if !svcs.contains_key(target) {
-                    return Err(LoadError::at(mode.span, format!(
-                        "service {target:?} not found for network_mode 'service:{target}'"
-                    ))
+                    return Err(LoadError::at(
+                        mode.span,
+                        format!("service {target:?} not found for network_mode 'service:{target}'"),
+                    )
                     .with_path(path_of(name, ".network_mode")));
                 }
             }
         }
-        for (i, v) in s.get("volumes").and_then(Node::as_seq).unwrap_or_default().iter().enumerate() {
+        for (i, v) in s
+            .get("volumes")
+            .and_then(Node::as_seq)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
             let Some(v) = v.as_map() else { continue };
             if v.get("type").and_then(Node::as_str) != Some("volume") {
                 continue;
             }
-            if let Some(src) = v.get("source").filter(|n| n.as_str().is_some_and(|s| !s.is_empty())) {
+            if let Some(src) = v
+                .get("source")
+                .filter(|n| n.as_str().is_some_and(|s| !s.is_empty()))
+            {
                 let src_name = src.as_str().unwrap_or_default();
                 if !volumes.contains_key(src_name) {
-                    return Err(undefined("volume", src_name, name, &volumes, src.span, path_of(name, &format!(".volumes[{i}]"))));
+                    return Err(undefined(
+                        "volume",
+                        src_name,
+                        name,
+                        &volumes,
+                        src.span,
+                        path_of(name, &format!(".volumes[{i}]")),
+                    ));
                 }
             }
         }
-        let build_secrets = s.get("build").and_then(Node::as_map).and_then(|b| b.get("secrets"));
+        let build_secrets = s
+            .get("build")
+            .and_then(Node::as_map)
+            .and_then(|b| b.get("secrets"));
         for (kind, list, known, suffix) in [
             ("build secret", build_secrets, &secrets, ".build.secrets"),
             ("config", s.get("configs"), &configs, ".configs"),
             ("secret", s.get("secrets"), &secrets, ".secrets"),
         ] {
             for item in list.and_then(Node::as_seq).unwrap_or_default() {
-                let Some(src) = item.as_map().and_then(|m| m.get("source")) else { continue };
+                let Some(src) = item.as_map().and_then(|m| m.get("source")) else {
+                    continue;
+                };
                 let src_name = src.as_str().unwrap_or_default();
                 if !known.contains_key(src_name) {
                     let top_key = if kind == "config" { "config" } else { "secret" };
-                    let mut err = undefined(top_key, src_name, name, known, src.span, path_of(name, suffix));
+                    let mut err = undefined(
+                        top_key,
+                        src_name,
+                        name,
+                        known,
+                        src.span,
+                        path_of(name, suffix),
+                    );
                     err.message = format!("service {name:?} refers to undefined {kind} {src_name}");
                     return Err(err);
                 }
             }
         }
-        for m in s.get("models").and_then(Node::as_map).map(|m| m.entries.as_slice()).unwrap_or_default() {
+        for m in s
+            .get("models")
+            .and_then(Node::as_map)
+            .map(|m| m.entries.as_slice())
+            .unwrap_or_default()
+        {
             if !models.contains_key(&m.key) {
-                return Err(undefined("model", &m.key, name, &models, m.key_span, path_of(name, ".models")));
+                return Err(undefined(
+                    "model",
+                    &m.key,
+                    name,
+                    &models,
+                    m.key_span,
+                    path_of(name, ".models"),
+                ));
             }
         }
         check_scale_and_limits(name, s)?;
         check_mounts(name, s)?;
-        if let Some(watch) = s.get("develop").and_then(Node::as_map).and_then(|d| d.get("watch")).and_then(Node::as_seq) {
+        if let Some(watch) = s
+            .get("develop")
+            .and_then(Node::as_map)
+            .and_then(|d| d.get("watch"))
+            .and_then(Node::as_seq)
+        {
             for w in watch {
                 let Some(w) = w.as_map() else { continue };
                 let action = w.get("action").and_then(Node::as_str).unwrap_or_default();
                 let target = w.get("target").and_then(Node::as_str).unwrap_or_default();
                 if target.is_empty() && action != "rebuild" && action != "restart" {
-                    return Err(LoadError::at(w.get("action").map(|n| n.span).unwrap_or(e.key_span), format!(
+                    return Err(LoadError::at(
+                        w.get("action").map(|n| n.span).unwrap_or(e.key_span),
+                        format!(
                         "services.{name}.develop.watch: target is required for non-rebuild actions"
-                    )));
+                    ),
+                    ));
                 }
             }
         }
     }
     for e in &secrets.entries {
         let Some(s) = e.value.as_map() else { continue };
-        let external = s.get("external").is_some_and(|x| matches!(x.value, Value::Bool(true)));
+        let external = s
+            .get("external")
+            .is_some_and(|x| matches!(x.value, Value::Bool(true)));
         if !external && !s.contains_key("file") && !s.contains_key("environment") {
-            return Err(LoadError::at(e.key_span, format!(
-                "secret {:?} must declare either `file` or `environment`",
-                e.key
-            ))
+            return Err(LoadError::at(
+                e.key_span,
+                format!(
+                    "secret {:?} must declare either `file` or `environment`",
+                    e.key
+                ),
+            )
             .with_path(format!("secrets.{}", e.key)));
         }
     }
@@ -431,29 +571,53 @@ fn check_scale_and_limits(name: &str, s: &Mapping) -> Result<()> {
     let replicas = int_at(s, &["deploy", "replicas"]);
     if let (Some((a, span)), Some((b, _))) = (scale, replicas) {
         if a != b {
-            return Err(LoadError::at(span, format!(
-                "services.{name}: can't set distinct values on 'scale' and 'deploy.replicas'"
-            )));
+            return Err(LoadError::at(
+                span,
+                format!(
+                    "services.{name}: can't set distinct values on 'scale' and 'deploy.replicas'"
+                ),
+            ));
         }
     }
     if let Some((v, span)) = scale {
         if v < 0 {
-            return Err(LoadError::at(span, format!("services.{name}.scale: must be greater than or equal to 0")));
+            return Err(LoadError::at(
+                span,
+                format!("services.{name}.scale: must be greater than or equal to 0"),
+            ));
         }
     }
     if let Some((v, span)) = replicas {
         if v < 0 {
-            return Err(LoadError::at(span, format!("services.{name}.deploy.replicas: must be greater than or equal to 0")));
+            return Err(LoadError::at(
+                span,
+                format!("services.{name}.deploy.replicas: must be greater than or equal to 0"),
+            ));
         }
     }
     for (own, deploy_path, label) in [
-        ("mem_limit", &["deploy", "resources", "limits", "memory"][..], "'mem_limit' and 'deploy.resources.limits.memory'"),
-        ("mem_reservation", &["deploy", "resources", "reservations", "memory"][..], "'mem_reservation' and 'deploy.resources.reservations.memory'"),
-        ("pids_limit", &["deploy", "resources", "limits", "pids"][..], "'pids_limit' and 'deploy.resources.limits.pids'"),
+        (
+            "mem_limit",
+            &["deploy", "resources", "limits", "memory"][..],
+            "'mem_limit' and 'deploy.resources.limits.memory'",
+        ),
+        (
+            "mem_reservation",
+            &["deploy", "resources", "reservations", "memory"][..],
+            "'mem_reservation' and 'deploy.resources.reservations.memory'",
+        ),
+        (
+            "pids_limit",
+            &["deploy", "resources", "limits", "pids"][..],
+            "'pids_limit' and 'deploy.resources.limits.pids'",
+        ),
     ] {
         if let (Some((a, span)), Some((b, _))) = (int_at(s, &[own]), int_at(s, deploy_path)) {
             if a != 0 && a != b {
-                return Err(LoadError::at(span, format!("services.{name}: can't set distinct values on {label}")));
+                return Err(LoadError::at(
+                    span,
+                    format!("services.{name}: can't set distinct values on {label}"),
+                ));
             }
         }
     }
@@ -469,7 +633,10 @@ fn check_scale_and_limits(name: &str, s: &Mapping) -> Result<()> {
             _ => None,
         }
     };
-    if let (Some((a, span)), Some((b, _))) = (float_at(&["cpus"]), float_at(&["deploy", "resources", "limits", "cpus"])) {
+    if let (Some((a, span)), Some((b, _))) = (
+        float_at(&["cpus"]),
+        float_at(&["deploy", "resources", "limits", "cpus"]),
+    ) {
         if a != 0.0 && (a as f32) != (b as f32) {
             return Err(LoadError::at(span, format!(
                 "services.{name}: can't set distinct values on 'cpus' and 'deploy.resources.limits.cpus'"
@@ -479,7 +646,11 @@ fn check_scale_and_limits(name: &str, s: &Mapping) -> Result<()> {
     let effective = scale.or(replicas).map(|(v, _)| v).unwrap_or(1);
     if effective > 1 {
         if let Some(cn) = s.get("container_name") {
-            let attr = if scale.is_some() { "scale" } else { "deploy.replicas" };
+            let attr = if scale.is_some() {
+                "scale"
+            } else {
+                "deploy.replicas"
+            };
             return Err(LoadError::at(cn.span, format!(
                 "services.{name}: can't set container_name and {attr} as container name must be unique"
             ))
@@ -491,19 +662,48 @@ fn check_scale_and_limits(name: &str, s: &Mapping) -> Result<()> {
 
 fn check_mounts(name: &str, s: &Mapping) -> Result<()> {
     let mut mounts: IndexMap<String, String> = IndexMap::new();
-    for (i, t) in s.get("tmpfs").and_then(Node::as_seq).unwrap_or_default().iter().enumerate() {
+    for (i, t) in s
+        .get("tmpfs")
+        .and_then(Node::as_seq)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
         let loc = format!("services.{name}.tmpfs[{i}]");
-        let path = t.as_str().unwrap_or_default().split(':').next().unwrap_or_default().to_string();
+        let path = t
+            .as_str()
+            .unwrap_or_default()
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .to_string();
         if let Some(p) = mounts.get(&path) {
-            return Err(LoadError::at(t.span, format!("{loc}: target {path} already mounted as {p}")));
+            return Err(LoadError::at(
+                t.span,
+                format!("{loc}: target {path} already mounted as {p}"),
+            ));
         }
         mounts.insert(path, loc);
     }
-    for (i, v) in s.get("volumes").and_then(Node::as_seq).unwrap_or_default().iter().enumerate() {
+    for (i, v) in s
+        .get("volumes")
+        .and_then(Node::as_seq)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
         let loc = format!("services.{name}.volumes[{i}]");
-        let target = v.as_map().and_then(|m| m.get("target")).and_then(Node::as_str).unwrap_or_default().to_string();
+        let target = v
+            .as_map()
+            .and_then(|m| m.get("target"))
+            .and_then(Node::as_str)
+            .unwrap_or_default()
+            .to_string();
         if let Some(p) = mounts.get(&target) {
-            return Err(LoadError::at(v.span, format!("{loc}: target {target} already mounted as {p}")));
+            return Err(LoadError::at(
+                v.span,
+                format!("{loc}: target {target} already mounted as {p}"),
+            ));
         }
         mounts.insert(target, loc);
     }
@@ -514,16 +714,27 @@ fn check_mounts(name: &str, s: &Mapping) -> Result<()> {
 fn check_cycles(svcs: &Mapping) -> Result<()> {
     let mut graph: IndexMap<String, Vec<String>> = IndexMap::new();
     for e in &svcs.entries {
-        let mut deps: Vec<String> = depends_on(&e.value).into_iter().map(|(d, _)| d).filter(|d| svcs.contains_key(d)).collect();
+        let mut deps: Vec<String> = depends_on(&e.value)
+            .into_iter()
+            .map(|(d, _)| d)
+            .filter(|d| svcs.contains_key(d))
+            .collect();
         deps.sort();
         graph.insert(e.key.clone(), deps);
     }
     graph.sort_keys();
-    fn search(path: &mut Vec<String>, graph: &IndexMap<String, Vec<String>>, done: &mut IndexSet<String>) -> Option<String> {
+    fn search(
+        path: &mut Vec<String>,
+        graph: &IndexMap<String, Vec<String>>,
+        done: &mut IndexSet<String>,
+    ) -> Option<String> {
         let last = path.last()?.clone();
         for child in graph.get(&last).map(Vec::as_slice).unwrap_or_default() {
             if let Some(i) = path.iter().position(|p| p == child) {
-                return Some(format!("dependency cycle detected: {} -> {child}", path[i..].join(" -> ")));
+                return Some(format!(
+                    "dependency cycle detected: {} -> {child}",
+                    path[i..].join(" -> ")
+                ));
             }
             if done.contains(child) {
                 continue;
@@ -541,8 +752,12 @@ fn check_cycles(svcs: &Mapping) -> Result<()> {
     for name in graph.keys() {
         let mut path = vec![name.clone()];
         if let Some(msg) = search(&mut path, &graph, &mut done) {
-            let span = svcs.entry(name).map(|e| e.key_span).unwrap_or(Span::SYNTHETIC);
-            return Err(LoadError::at(span, msg).with_hint("remove one of the `depends_on` entries in the cycle"));
+            let span = svcs
+                .entry(name)
+                .map(|e| e.key_span)
+                .unwrap_or(Span::SYNTHETIC);
+            return Err(LoadError::at(span, msg)
+                .with_hint("remove one of the `depends_on` entries in the cycle"));
         }
     }
     Ok(())
@@ -552,13 +767,20 @@ fn check_cycles(svcs: &Mapping) -> Result<()> {
 /// resolves bare variables from the project environment (compose-go
 /// `WithServicesEnvironmentResolved(discard=true)`). Also folds `label_file` into `labels`.
 pub fn resolve_service_environments(root: &mut Node, env: &IndexMap<String, String>) -> Result<()> {
-    let Some(svcs) = services_mut(root) else { return Ok(()) };
+    let Some(svcs) = services_mut(root) else {
+        return Ok(());
+    };
     for e in &mut svcs.entries {
         let name = e.key.clone();
-        let Some(s) = e.value.as_map_mut() else { continue };
+        let Some(s) = e.value.as_map_mut() else {
+            continue;
+        };
         // Resolve bare names.
         let mut environment: IndexMap<String, Option<String>> = IndexMap::new();
-        let env_span = s.get("environment").map(|n| n.span).unwrap_or(Span::SYNTHETIC);
+        let env_span = s
+            .get("environment")
+            .map(|n| n.span)
+            .unwrap_or(Span::SYNTHETIC);
         if let Some(m) = s.get("environment").and_then(Node::as_map) {
             for x in &m.entries {
                 let v = match &x.value.value {
@@ -574,11 +796,22 @@ pub fn resolve_service_environments(root: &mut Node, env: &IndexMap<String, Stri
             for f in files.as_seq().unwrap_or_default() {
                 let (path, required, format) = match f.as_map() {
                     Some(m) => (
-                        m.get("path").and_then(Node::as_str).unwrap_or_default().to_string(),
-                        !m.get("required").is_some_and(|r| matches!(r.value, Value::Bool(false))),
-                        m.get("format").and_then(Node::as_str).unwrap_or_default().to_string(),
+                        m.get("path")
+                            .and_then(Node::as_str)
+                            .unwrap_or_default()
+                            .to_string(),
+                        !m.get("required")
+                            .is_some_and(|r| matches!(r.value, Value::Bool(false))),
+                        m.get("format")
+                            .and_then(Node::as_str)
+                            .unwrap_or_default()
+                            .to_string(),
                     ),
-                    None => (f.as_str().unwrap_or_default().to_string(), true, String::new()),
+                    None => (
+                        f.as_str().unwrap_or_default().to_string(),
+                        true,
+                        String::new(),
+                    ),
                 };
                 if !Path::new(&path).exists() {
                     if required {
@@ -588,17 +821,22 @@ pub fn resolve_service_environments(root: &mut Node, env: &IndexMap<String, Stri
                     }
                     continue;
                 }
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|err| LoadError::at(f.span, format!("cannot read env file {path}: {err}")))?;
+                let text = std::fs::read_to_string(&path).map_err(|err| {
+                    LoadError::at(f.span, format!("cannot read env file {path}: {err}"))
+                })?;
                 let lookup = |k: &str| {
-                    env.get(k).cloned().or_else(|| environment.get(k).cloned().flatten())
+                    env.get(k)
+                        .cloned()
+                        .or_else(|| environment.get(k).cloned().flatten())
                 };
                 let vars = if format == "raw" {
                     dotenv::parse_raw(&text, FileId(u32::MAX))
                 } else {
                     dotenv::parse(&text, FileId(u32::MAX), &lookup)
                 }
-                .map_err(|err| LoadError::at(f.span, format!("failed to read {path}: {}", err.message)))?;
+                .map_err(|err| {
+                    LoadError::at(f.span, format!("failed to read {path}: {}", err.message))
+                })?;
                 for (k, v) in vars {
                     merged.insert(k, Some(v));
                 }
@@ -627,22 +865,32 @@ pub fn resolve_service_environments(root: &mut Node, env: &IndexMap<String, Stri
 }
 
 fn resolve_label_files(name: &str, s: &mut Mapping) -> Result<()> {
-    let Some(files) = s.remove("label_file") else { return Ok(()) };
+    let Some(files) = s.remove("label_file") else {
+        return Ok(());
+    };
     let mut labels: IndexMap<String, String> = IndexMap::new();
     for f in files.as_seq().unwrap_or_default() {
         let path = f.as_str().unwrap_or_default();
         let text = std::fs::read_to_string(path).map_err(|_| {
-            LoadError::at(f.span, format!("label file {path} not found")).with_path(format!("services.{name}.label_file"))
+            LoadError::at(f.span, format!("label file {path} not found"))
+                .with_path(format!("services.{name}.label_file"))
         })?;
         let snapshot = labels.clone();
         let lookup = |k: &str| snapshot.get(k).cloned();
-        let vars = dotenv::parse(&text, FileId(u32::MAX), &lookup)
-            .map_err(|err| LoadError::at(f.span, format!("failed to read {path}: {}", err.message)))?;
+        let vars = dotenv::parse(&text, FileId(u32::MAX), &lookup).map_err(|err| {
+            LoadError::at(f.span, format!("failed to read {path}: {}", err.message))
+        })?;
         labels.extend(vars);
     }
     if let Some(own) = s.get("labels").and_then(Node::as_map) {
         for x in &own.entries {
-            labels.insert(x.key.clone(), x.value.as_str().map(str::to_string).unwrap_or_else(|| scalar_text(&x.value.value)));
+            labels.insert(
+                x.key.clone(),
+                x.value
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| scalar_text(&x.value.value)),
+            );
         }
     }
     if !labels.is_empty() {

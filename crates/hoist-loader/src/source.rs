@@ -27,7 +27,12 @@ pub struct Span {
 
 impl Span {
     /// A span for values that were not read from any file (defaults, command-line values).
-    pub const SYNTHETIC: Span = Span { file: FileId(u32::MAX), line: 0, col: 0, offset: 0 };
+    pub const SYNTHETIC: Span = Span {
+        file: FileId(u32::MAX),
+        line: 0,
+        col: 0,
+        offset: 0,
+    };
 
     /// True when this span points into a real file.
     pub fn is_real(&self) -> bool {
@@ -53,7 +58,10 @@ pub struct SourceMap {
 impl SourceMap {
     /// Registers a file and returns its id.
     pub fn add(&mut self, path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> FileId {
-        self.files.push(SourceFile { path: path.into(), text: text.into() });
+        self.files.push(SourceFile {
+            path: path.into(),
+            text: text.into(),
+        });
         FileId((self.files.len() - 1) as u32)
     }
 
@@ -64,6 +72,8 @@ impl SourceMap {
 
     /// The path of a file, or `<unknown>` for synthetic spans.
     pub fn path(&self, id: FileId) -> &Path {
-        self.get(id).map(|f| f.path.as_path()).unwrap_or(Path::new("<unknown>"))
+        self.get(id)
+            .map(|f| f.path.as_path())
+            .unwrap_or(Path::new("<unknown>"))
     }
 }

@@ -13,7 +13,11 @@ pub fn run(args: &VersionArgs) -> Result<(), Failure> {
     match args.format.as_deref() {
         Some("json") => println!("{{\"version\":\"v{version}\"}}"),
         None | Some("pretty") | Some("") => println!("Hoist version v{version}"),
-        Some(other) => return Err(Failure::new(format!("unsupported format {other:?}: use pretty or json"))),
+        Some(other) => {
+            return Err(Failure::new(format!(
+                "unsupported format {other:?}: use pretty or json"
+            )))
+        }
     }
     Ok(())
 }
