@@ -245,19 +245,8 @@ impl FileLoader<'_> {
         included.push(path.to_path_buf());
         let mut dict = dict;
         self.apply_include(&mut dict, &mut cfg, working_dir, env, &included)?;
-        merge::apply_resets(&mut dict, &mut cfg)?;
-        let file_dir = path
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| working_dir.to_path_buf());
-        let mut ext = ExtendsFiles {
-            ctx: self.ctx,
-            stages: self.stages,
-            env,
-        };
-        merge::apply_extends(&mut cfg, &file_dir, &mut ext)?;
-        let mut dict = merge::merge(dict, cfg)?;
-        merge::enforce_unicity(&mut dict)?;
+        let mut ext = ExtendsFiles { ctx: self.ctx, stages: self.stages, env };
+        let mut dict = merge::merge_file(dict, cfg, path, working_dir, &mut ext)?;
         schema::validate(&dict)?;
         if let Some(m) = dict.as_map_mut() {
             if m.remove("version").is_some() {
@@ -451,10 +440,21 @@ fn import_resources(dict: &mut Node, cfg: &mut Node, imported: Node) -> Result<(
             match to.get(&e.key).cloned() {
                 None => to.insert(e.key.clone(), e.key_span, e.value.clone()),
                 Some(local) => {
-                    let mut base = e.value.clone();
-                    let mut over = local;
-                    merge::apply_resets(&mut base, &mut over)?;
-                    let merged = merge::merge(base, over)?;
+                    let wrap = |v: Node| {
+                        let mut inner = Mapping::new();
+                        inner.insert(e.key.clone(), e.key_span, v);
+                        let mut outer = Mapping::new();
+                        outer.insert(key, Span::SYNTHETIC, Node::new(Value::Map(inner), Span::SYNTHETIC));
+                        Node::new(Value::Map(outer), Span::SYNTHETIC)
+                    };
+                    let merged = merge::merge(wrap(e.value.clone()), wrap(local))?;
+                    let merged = merged
+                        .as_map()
+                        .and_then(|m| m.get(key))
+                        .and_then(Node::as_map)
+                        .and_then(|m| m.get(&e.key))
+                        .cloned()
+                        .unwrap_or_else(|| Node::new(Value::Null, Span::SYNTHETIC));
                     to.insert(e.key.clone(), e.key_span, merged);
                 }
             }
