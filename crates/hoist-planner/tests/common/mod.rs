@@ -4,8 +4,12 @@
 #![allow(dead_code)]
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use hoist_planner::*;
+
+/// Source of unique IDs for simulated containers.
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 /// Project name used by every test.
 pub const PROJECT: &str = "proj";
@@ -218,7 +222,11 @@ pub fn apply(desired: &DesiredProject, observed: &ObservedProject, plan: &Plan) 
                 ..
             } => {
                 let s = desired.service(service).expect("service exists");
-                let id = format!("{:x}{:060x}", 0xabcu32, 1000 + step.id.0);
+                let id = format!(
+                    "{:x}{:060x}",
+                    0xabcu32,
+                    NEXT_ID.fetch_add(1, Ordering::Relaxed)
+                );
                 let network_ids = s
                     .networks
                     .iter()
