@@ -12,6 +12,22 @@
 //!
 //! Planning is idempotent: applying a plan and planning again against the resulting state
 //! yields an empty plan.
+//!
+//! # Executor contract
+//!
+//! - Steps are in a valid order; a step may run once every step in its `after` list is done.
+//!   Independent steps may run concurrently (container starts should be serialised).
+//! - [`ContainerRef::CreatedBy`] names the `CreateContainer` step whose resulting container ID
+//!   to use; [`Action::RenameContainer::created_by`](Action::RenameContainer) likewise.
+//! - `CheckExternalNetwork` / `CheckExternalVolume` fail the run when the external resource
+//!   does not exist (the planner never creates external resources).
+//! - `RemoveNetwork { best_effort: true }` and every `down` network/volume removal turn
+//!   "still in use" or "not found" into warnings.
+//! - `depends_on.restart: true` is planned as a stop of the dependent before its dependency is
+//!   recreated and a start after it (there is no separate restart action), as Docker Compose
+//!   does.
+//! - `WaitForDependency` is emitted only for `service_healthy` and
+//!   `service_completed_successfully`; `service_started` is pure step ordering.
 
 mod down;
 mod graph;
