@@ -12,27 +12,25 @@ use crate::model::{DesiredProject, DownOptions, ObservedContainer, ObservedProje
 use crate::plan::{Action, Plan, StepId};
 use crate::up::orphans;
 
-/// Plans `down`. Errors only on a dependency cycle.
+/// Plans `down`.
+///
+/// Errors on a named service the project does not have (`no such service: x`) and on a
+/// dependency cycle. When the project was rebuilt from container labels (no compose file),
+/// the CLI should drop unknown names first, as Docker Compose ignores them then.
 pub fn plan_down(
     desired: &DesiredProject,
     observed: &ObservedProject,
     options: &DownOptions,
 ) -> Result<Plan, PlanError> {
     let mut plan = Plan::default();
-    let named: BTreeSet<&str> = options
+    if let Some(unknown) = options
         .services
         .iter()
-        .map(String::as_str)
-        .filter(|name| desired.service(name).is_some())
-        .collect();
-    if !options.services.is_empty() && named.is_empty() {
-        plan.warnings.push(format!(
-            "Any of the services [{}] not running in project {:?}",
-            options.services.join(" "),
-            desired.name
-        ));
-        return Ok(plan);
+        .find(|name| desired.service(name).is_none())
+    {
+        return Err(PlanError::new(format!("no such service: {unknown}")));
     }
+    let named: BTreeSet<&str> = options.services.iter().map(String::as_str).collect();
     let set = if named.is_empty() {
         desired.services.iter().map(|s| s.name.as_str()).collect()
     } else {
@@ -117,7 +115,11 @@ pub fn plan_down(
         }
     }
 
-    if plan.is_empty() {
+    // Docker Compose warns only when it found no container and had no network (or, with -v,
+    // volume) removal to attempt, whether or not those resources exist.
+    let attempted_resources = desired.networks.iter().any(|n| !n.external)
+        || (options.remove_volumes && desired.volumes.iter().any(|v| !v.external));
+    if all_removals.is_empty() && !attempted_resources {
         plan.warnings.push(format!(
             "Warning: No resource found to remove for project {:?}.",
             desired.name

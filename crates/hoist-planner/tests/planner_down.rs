@@ -136,21 +136,33 @@ fn down_named_service_takes_its_dependents() {
 }
 
 #[test]
-fn down_unknown_service_only_warns() {
+fn down_unknown_service_is_an_error() {
     let desired = stack();
     let observed = converged(&desired);
     let options = DownOptions {
         services: vec!["nope".into()],
         ..Default::default()
     };
-    let plan = down(&desired, &observed, options);
-    assert!(plan.is_empty());
-    assert!(plan.warnings[0].contains("nope"));
+    let err = plan_down(&desired, &observed, &options).unwrap_err();
+    assert_eq!(err.message, "no such service: nope");
 }
 
 #[test]
-fn down_of_nothing_warns() {
+fn down_of_nothing_is_silent_when_networks_were_attempted() {
     let desired = stack();
+    let plan = down(
+        &desired,
+        &ObservedProject::default(),
+        DownOptions::default(),
+    );
+    assert!(plan.is_empty());
+    assert!(plan.warnings.is_empty());
+}
+
+#[test]
+fn down_of_nothing_without_networks_warns() {
+    let mut desired = project(vec![svc("web")]);
+    desired.networks.clear();
     let plan = down(
         &desired,
         &ObservedProject::default(),
