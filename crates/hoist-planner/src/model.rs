@@ -338,3 +338,50 @@ impl fmt::Display for PlanError {
 }
 
 impl std::error::Error for PlanError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn container_names_default_to_project_service_number() {
+        let project = DesiredProject {
+            name: "p".into(),
+            ..Default::default()
+        };
+        let mut service = DesiredService {
+            name: "web".into(),
+            ..Default::default()
+        };
+        assert_eq!(project.container_name(&service, 3), "p-web-3");
+        service.container_name = Some("custom".into());
+        assert_eq!(project.container_name(&service, 3), "custom");
+    }
+
+    #[test]
+    fn alive_states_need_a_stop() {
+        assert!(ContainerState::Running.is_alive());
+        assert!(ContainerState::Paused.is_alive());
+        assert!(ContainerState::Restarting.is_alive());
+        assert!(!ContainerState::Exited.is_alive());
+        assert!(!ContainerState::Created.is_alive());
+        assert!(!ContainerState::Dead.is_alive());
+    }
+
+    #[test]
+    fn error_display_includes_hint() {
+        let err = PlanError::new("bad").with_hint("fix it");
+        assert_eq!(err.to_string(), "bad (hint: fix it)");
+        assert_eq!(Condition::Healthy.as_compose(), "service_healthy");
+    }
+
+    #[test]
+    fn disabled_services_are_known() {
+        let project = DesiredProject {
+            disabled_services: vec!["debug".into()],
+            ..Default::default()
+        };
+        assert!(project.knows_service("debug"));
+        assert!(!project.knows_service("web"));
+    }
+}

@@ -314,3 +314,62 @@ impl fmt::Display for Plan {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn create_network(name: &str) -> Action {
+        Action::CreateNetwork {
+            key: "default".into(),
+            name: name.into(),
+        }
+    }
+
+    #[test]
+    fn push_sorts_and_dedups_dependencies() {
+        let mut plan = Plan::default();
+        let a = plan.push(create_network("a"), vec![], "test");
+        let b = plan.push(create_network("b"), vec![], "test");
+        let c = plan.push(create_network("c"), vec![b, a, b], "test");
+        assert_eq!(plan.step(c).unwrap().after, [a, b]);
+        assert_eq!(c, StepId(2));
+        assert!(plan.step(StepId(3)).is_none());
+    }
+
+    #[test]
+    fn step_display_shows_id_dependencies_and_reason() {
+        let mut plan = Plan::default();
+        let a = plan.push(create_network("n"), vec![], "not found");
+        plan.push(
+            Action::StopContainer {
+                id: "x".into(),
+                name: "p-web-1".into(),
+                timeout: None,
+            },
+            vec![a],
+            "scale down",
+        );
+        assert_eq!(
+            plan.steps[1].to_string(),
+            "#1 [0] StopContainer p-web-1 (scale down)"
+        );
+    }
+
+    #[test]
+    fn recreate_without_rename_step_is_not_rendered() {
+        let mut plan = Plan::default();
+        plan.push(
+            Action::CreateContainer {
+                service: "web".into(),
+                number: 1,
+                name: "abc_p-web-1".into(),
+                replaces: Some("abc".into()),
+                inherit_from: None,
+            },
+            vec![],
+            "config hash diverged",
+        );
+        assert_eq!(plan.render(), "");
+    }
+}
