@@ -132,6 +132,8 @@ pub struct Plan {
     pub steps: Vec<Step>,
     /// Messages for the user (orphans, unmanaged resources, diverged volumes, ...).
     pub warnings: Vec<String>,
+    /// Names of running containers no step touches (`up` reports them as `Running`).
+    pub running: Vec<String>,
 }
 
 impl Plan {
@@ -176,12 +178,16 @@ impl Plan {
         id
     }
 
-    /// The human `--dry-run` text, one line per user-visible step in execution order, worded
-    /// like Docker Compose's progress (`Container myproj-web-1  Recreate`). A recreation is
-    /// shown as one `Recreate` line; `service_started` waits (pure ordering) and external
+    /// The human `--dry-run` text, worded like Docker Compose's progress: first one
+    /// `Container x  Running` line per untouched running container, then one line per
+    /// user-visible step in execution order (`Container myproj-web-1  Recreate`). A recreation
+    /// is shown as one `Recreate` line; `service_started` waits (pure ordering) and external
     /// checks are not shown.
     pub fn render(&self) -> String {
         let mut out = String::new();
+        for name in &self.running {
+            out.push_str(&format!("Container {name}  Running\n"));
+        }
         for step in &self.steps {
             if step.part_of.is_some() {
                 continue;

@@ -45,6 +45,7 @@ pub fn plan_up(
     if options.start {
         planner.start_phase()?;
     }
+    planner.report_untouched();
     Ok(planner.plan)
 }
 
@@ -854,6 +855,54 @@ impl<'a> UpPlanner<'a> {
                 "orphaned container",
             );
         }
+    }
+
+    /// Lists the running containers of active services that no step refers to.
+    fn report_untouched(&mut self) {
+        let mut touched: HashSet<&str> = HashSet::new();
+        for step in &self.plan.steps {
+            match &step.action {
+                Action::StopContainer { id, .. } | Action::RemoveContainer { id, .. } => {
+                    touched.insert(id);
+                }
+                Action::StartContainer {
+                    container: ContainerRef::Existing(id),
+                    ..
+                }
+                | Action::DisconnectNetwork {
+                    container: ContainerRef::Existing(id),
+                    ..
+                }
+                | Action::ConnectNetwork {
+                    container: ContainerRef::Existing(id),
+                    ..
+                } => {
+                    touched.insert(id);
+                }
+                Action::CreateContainer {
+                    replaces: Some(id), ..
+                } => {
+                    touched.insert(id);
+                }
+                _ => {}
+            }
+        }
+        let mut running = Vec::new();
+        for service in &self.desired.services {
+            if !self.active.contains(service.name.as_str()) {
+                continue;
+            }
+            let mut containers = self.containers_of(&service.name);
+            containers.sort_by_key(|c| c.number);
+            for container in containers {
+                if container.state == ContainerState::Running
+                    && !touched.contains(container.id.as_str())
+                {
+                    running.push(container.name.clone());
+                }
+            }
+        }
+        self.plan.running = running;
     }
 
     fn start_phase(&mut self) -> Result<(), PlanError> {

@@ -63,7 +63,27 @@ fn render_scale_down() {
     let plan = plan_up(&desired, &observed, &UpOptions::default()).unwrap();
     assert_eq!(
         plan.render(),
-        "Container proj-web-2  Stopping\nContainer proj-web-2  Removing\n"
+        "Container proj-web-1  Running\n\
+         Container proj-web-2  Stopping\n\
+         Container proj-web-2  Removing\n"
+    );
+}
+
+#[test]
+fn render_no_op_up_lists_running_containers() {
+    let desired = project(vec![svc("db"), svc_deps("web", &["db"])]);
+    let mut observed = converged(&desired);
+    observed
+        .containers
+        .iter_mut()
+        .find(|c| c.service == "db")
+        .unwrap()
+        .state = ContainerState::Exited;
+    let plan = plan_up(&desired, &observed, &UpOptions::default()).unwrap();
+    assert_eq!(plan.running, ["proj-web-1"]);
+    assert_eq!(
+        plan.render(),
+        "Container proj-web-1  Running\nContainer proj-db-1  Starting\n"
     );
 }
 
