@@ -12,7 +12,8 @@ use std::fmt;
 pub struct DesiredProject {
     /// Project name (`com.docker.compose.project`), used for default container names.
     pub name: String,
-    /// Enabled services (the ones the command may act on).
+    /// Enabled services the command acts on: the services named on the command line plus
+    /// their dependencies (all services when none is named). Mark the named ones `selected`.
     pub services: Vec<DesiredService>,
     /// Names of services that exist in the files but are disabled (profiles). Their containers
     /// are not orphans, and they are never touched.
