@@ -273,8 +273,24 @@ enum ListValue {
     Required,
 }
 
-/// `["K=V", "K2"]` becomes `{K: V, K2: …}`; mappings are kept.
+/// `["K=V", "K2"]` becomes `{K: V, K2: …}`; in mappings, numbers and booleans become
+/// strings and `null` follows `missing` (as the typed model reads them).
 fn list_to_map(node: &mut Node, path: &str, missing: ListValue) -> Result<()> {
+    if let Value::Map(map) = &mut node.value {
+        for entry in &mut map.entries {
+            let value = &mut entry.value;
+            match &value.value {
+                Value::Null if missing == ListValue::Empty => {
+                    value.value = Value::String(String::new())
+                }
+                Value::Bool(_) | Value::Int(_) | Value::Float(_) => {
+                    value.value = Value::String(scalar_text(value).unwrap_or_default());
+                }
+                _ => {}
+            }
+        }
+        return Ok(());
+    }
     let Value::Seq(items) = &node.value else {
         return Ok(());
     };
@@ -454,7 +470,7 @@ fn canonical_ports(node: &mut Node, path: &str, options: CanonicalOptions) -> Re
             if port.target == 0 {
                 return Err(LoadError::at(
                     item.span,
-                    format!("service ports {ip} is missing a target port"),
+                    format!("service ports {path}.[{i}] is missing a target port"),
                 )
                 .with_path(ip)
                 .with_hint("the container port (after the last `:`) must not be 0"));
