@@ -9,7 +9,7 @@
 //! The oracle prints the *typed* model; a few differences are rendering choices of the typed
 //! layer and are normalised on both sides before comparing: `count: all` is printed `-1`,
 //! `create_host_path: true`, `restart: false` and env_file `required: true` are omitted,
-//! empty `ipam` / `placement` / watch `exec` are printed, `extra_hosts` are sorted, and a
+//! empty `ipam` / `placement` / `resources` / watch `exec` are printed, `extra_hosts` are sorted, and a
 //! secret's value taken from the environment (`x-#value`) is not printed.
 
 use std::path::{Path, PathBuf};
@@ -43,10 +43,7 @@ fn run_stage(model: &J, env: &IndexMap<String, String>) -> Result<J, String> {
 fn tidy(v: &mut J, key: Option<&str>) {
     match v {
         J::Object(map) => {
-            if key == Some("ipam") || key == Some("placement") {
-                return;
-            }
-            for drop in ["ipam", "placement"] {
+            for drop in ["ipam", "placement", "resources"] {
                 if map.get(drop).is_some_and(|x| x == &json!({})) {
                     map.remove(drop);
                 }

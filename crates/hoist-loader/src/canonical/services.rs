@@ -2,7 +2,7 @@
 //!
 //! It also gives the list/map attributes the single shape the typed model binds (the shape
 //! `docker compose config --format json` prints): `environment`, `labels`, `annotations`,
-//! `sysctls`, `build.args` become mappings, `extra_hosts` a list of `host=ip`, `command` and
+//! `sysctls`, `deploy.labels`, `build.args` become mappings, `extra_hosts` a list of `host=ip`, `command` and
 //! `entrypoint` strings are shell-split, a `healthcheck.test` string becomes
 //! `["CMD-SHELL", …]`.
 
@@ -99,6 +99,11 @@ fn canonical_service(service: &mut Node, path: &str, options: CanonicalOptions) 
             "labels" | "annotations" | "sysctls" => list_to_map(node, &p, ListValue::Empty)?,
             "extra_hosts" => canonical_extra_hosts(node, &p)?,
             "healthcheck" => canonical_healthcheck(node),
+            "deploy" => {
+                if let Some(labels) = node.as_map_mut().and_then(|d| d.get_mut("labels")) {
+                    list_to_map(labels, &child_path(&p, "labels"), ListValue::Empty)?;
+                }
+            }
             _ => {}
         }
     }
