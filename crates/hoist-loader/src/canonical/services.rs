@@ -452,8 +452,18 @@ fn canonical_ports(node: &mut Node, path: &str, options: CanonicalOptions) -> Re
     for (i, item) in items.iter().enumerate() {
         let ip = index_path(path, i);
         let spec = match &item.value {
-            Value::Map(_) => {
-                ports.push(item.clone());
+            Value::Map(long) => {
+                // The typed model reads `published` as a string (`8080` and `"8080"` agree).
+                let mut long = long.clone();
+                if let Some(published) = long.get_mut("published") {
+                    if let Value::Int(n) = published.value {
+                        published.value = Value::String(n.to_string());
+                    }
+                }
+                ports.push(Node {
+                    value: Value::Map(long),
+                    ..item.clone()
+                });
                 continue;
             }
             Value::Int(n) => n.to_string(),
