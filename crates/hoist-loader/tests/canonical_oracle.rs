@@ -146,3 +146,20 @@ fn canonical_stage_matches_docker_compose() {
         failures.join("\n")
     );
 }
+
+/// compose-go canonicalises the accumulated model again after every file, so canonicalising
+/// an already canonical tree must change nothing.
+#[test]
+fn canonicalize_is_idempotent() {
+    let cases: Vec<J> =
+        serde_json::from_str(include_str!("fixtures/canonical/oracle.json")).expect("fixture");
+    for case in &cases {
+        let mut root = Node::from_json(&case["model"], Span::SYNTHETIC);
+        if canonicalize(&mut root).is_err() {
+            continue;
+        }
+        let once = root.to_json();
+        canonicalize(&mut root).expect("second pass");
+        assert_eq!(root.to_json(), once, "{}", case["name"]);
+    }
+}

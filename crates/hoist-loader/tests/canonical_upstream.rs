@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use hoist_loader::canonical::{
-    canonicalize, canonicalize_with, normalize, parse_volume_spec, resolve_environment,
-    set_defaults, CanonicalOptions, PathResolver,
+    canonicalize, canonicalize_reporting, canonicalize_with, normalize, parse_volume_spec,
+    resolve_environment, set_defaults, CanonicalOptions, PathResolver,
 };
 use hoist_loader::{Node, Span};
 use indexmap::IndexMap;
@@ -365,6 +365,24 @@ fn external_transform() {
             .contains("name and external.name conflict")
     );
     assert_eq!(canonical_network(json!(null)), Ok(json!(null)));
+}
+
+#[test]
+fn external_name_is_reported_as_deprecated() {
+    let mut root = node(
+        json!({"networks": {"n2": {"external": {"name": "real"}}}, "volumes": {"v": {"external": true}}}),
+    );
+    let warnings = canonicalize_reporting(&mut root, CanonicalOptions::default()).unwrap();
+    // The message Docker Compose v5.6.1 prints for this input.
+    let messages: Vec<&str> = warnings.iter().map(|w| w.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        ["networks.n2: external.name is deprecated. Please set name and external: true"]
+    );
+    assert_eq!(
+        warnings[0].path.as_deref(),
+        Some("networks.n2.external.name")
+    );
 }
 
 #[test]

@@ -33,7 +33,7 @@ pub use environment::{resolve_environment, ENVIRONMENT_VALUE_KEY};
 pub use normalize::normalize;
 pub use paths::{is_remote_reference, resolve_paths, PathResolver};
 pub use ports::{parse_port_spec, PortMapping};
-pub use services::{canonicalize, canonicalize_with, CanonicalOptions};
+pub use services::{canonicalize, canonicalize_reporting, canonicalize_with, CanonicalOptions};
 pub use shell::split_command_line;
 pub use volumes::{parse_volume_spec, VolumeSpec};
 

@@ -28,6 +28,16 @@ pub fn canonicalize(root: &mut Node) -> Result<()> {
 
 /// [`canonicalize`] with options.
 pub fn canonicalize_with(root: &mut Node, options: CanonicalOptions) -> Result<()> {
+    canonicalize_reporting(root, options).map(|_| ())
+}
+
+/// [`canonicalize_with`], also returning the deprecation warnings Docker Compose prints
+/// (`networks.x: external.name is deprecated…`), each with its span, path and hint.
+pub fn canonicalize_reporting(
+    root: &mut Node,
+    options: CanonicalOptions,
+) -> Result<Vec<LoadError>> {
+    let mut warnings = Vec::new();
     let span = root.span;
     let Some(top) = root.as_map_mut() else {
         return Err(LoadError::at(span, "top-level object must be a mapping"));
@@ -47,7 +57,7 @@ pub fn canonicalize_with(root: &mut Node, options: CanonicalOptions) -> Result<(
                 if let Some(resources) = entry.value.as_map_mut() {
                     for resource in &mut resources.entries {
                         let path = format!("{key}.{}", resource.key);
-                        canonical_resource(&mut resource.value, &path)?;
+                        canonical_resource(&mut resource.value, &path, &mut warnings)?;
                     }
                 }
             }
@@ -61,7 +71,7 @@ pub fn canonicalize_with(root: &mut Node, options: CanonicalOptions) -> Result<(
             _ => {}
         }
     }
-    Ok(())
+    Ok(warnings)
 }
 
 fn type_error(node: &Node, path: &str, what: &str) -> LoadError {
@@ -671,7 +681,7 @@ fn canonical_extra_hosts(node: &mut Node, path: &str) -> Result<()> {
 
 /// Top-level volumes, networks, secrets, configs: `external: {name: x}` (deprecated) becomes
 /// `external: true` plus `name: x`; `labels` lists become mappings.
-fn canonical_resource(node: &mut Node, path: &str) -> Result<()> {
+fn canonical_resource(node: &mut Node, path: &str, warnings: &mut Vec<LoadError>) -> Result<()> {
     let Some(resource) = node.as_map_mut() else {
         return Ok(());
     };
@@ -688,6 +698,14 @@ fn canonical_resource(node: &mut Node, path: &str) -> Result<()> {
     let ext_name = ext_map.get("name").cloned();
     resource.insert("external", ext_span, bool_node(true, ext_span));
     if let Some(ext_name) = ext_name {
+        warnings.push(
+            LoadError::at(
+                ext_name.span,
+                format!("{path}: external.name is deprecated. Please set name and external: true"),
+            )
+            .with_path(child_path(path, "external.name"))
+            .with_hint("write `name: <external name>` and `external: true`"),
+        );
         match resource.get("name") {
             Some(name) if name.value != ext_name.value => {
                 return Err(LoadError::at(
