@@ -710,3 +710,74 @@ fn resolves_additional_contexts() {
         })
     );
 }
+
+/// Every node generated from a short-syntax value carries that value's span.
+#[test]
+fn generated_nodes_keep_the_short_syntax_span() {
+    fn set_spans(node: &mut Node, span: Span) {
+        node.span = span;
+        match &mut node.value {
+            hoist_loader::Value::Seq(items) => items.iter_mut().for_each(|i| set_spans(i, span)),
+            hoist_loader::Value::Map(m) => m
+                .entries
+                .iter_mut()
+                .for_each(|e| set_spans(&mut e.value, span)),
+            _ => {}
+        }
+    }
+    fn all_spans(node: &Node, out: &mut Vec<Span>) {
+        out.push(node.span);
+        match &node.value {
+            hoist_loader::Value::Seq(items) => items.iter().for_each(|i| all_spans(i, out)),
+            hoist_loader::Value::Map(m) => m.entries.iter().for_each(|e| {
+                out.push(e.key_span);
+                all_spans(&e.value, out)
+            }),
+            _ => {}
+        }
+    }
+    let span = Span {
+        file: hoist_loader::FileId(3),
+        line: 4,
+        col: 7,
+        offset: 40,
+    };
+    for (key, value) in [
+        ("ports", json!(["127.0.0.1:8000-8001:80-81/udp"])),
+        ("volumes", json!(["./a:/b:ro,z"])),
+        ("devices", json!(["/dev/a:/dev/b"])),
+        ("depends_on", json!(["db"])),
+        ("env_file", json!("a.env")),
+        ("build", json!("./ctx")),
+        ("command", json!("a b")),
+        ("extra_hosts", json!(["h:1.2.3.4"])),
+        ("gpus", json!("all")),
+        ("secrets", json!(["s"])),
+    ] {
+        let mut attr = node(value);
+        set_spans(&mut attr, span);
+        let mut root = node(json!({"services": {"foo": {}}}));
+        if let Some(foo) = root
+            .as_map_mut()
+            .and_then(|m| m.get_mut("services"))
+            .and_then(Node::as_map_mut)
+            .and_then(|m| m.get_mut("foo"))
+            .and_then(Node::as_map_mut)
+        {
+            foo.insert(key, span, attr);
+        }
+        canonicalize(&mut root).expect(key);
+        set_defaults(&mut root).expect(key);
+        let result = root
+            .as_map()
+            .and_then(|m| m.get("services"))
+            .and_then(Node::as_map)
+            .and_then(|m| m.get("foo"))
+            .and_then(Node::as_map)
+            .and_then(|m| m.get(key))
+            .expect(key);
+        let mut spans = Vec::new();
+        all_spans(result, &mut spans);
+        assert!(spans.iter().all(|s| *s == span), "{key}: {spans:?}");
+    }
+}

@@ -186,17 +186,11 @@ fn normalize_service(svc: &mut Mapping, span: Span, env: &IndexMap<String, Strin
     if implied.is_empty() {
         return;
     }
-    let deps_node = match svc.get_mut("depends_on") {
-        Some(d) if d.as_map().is_some() => d,
-        _ => {
-            svc.insert("depends_on", span, Node::map(span));
-            match svc.get_mut("depends_on") {
-                Some(d) => d,
-                None => return,
-            }
-        }
-    };
-    if let Some(deps) = deps_node.as_map_mut() {
+    if !svc.contains_key("depends_on") {
+        svc.insert("depends_on", span, Node::map(span));
+    }
+    // A `depends_on` that is not a mapping was not canonicalised: leave it to the typed model.
+    if let Some(deps) = svc.get_mut("depends_on").and_then(Node::as_map_mut) {
         for (name, dep) in implied {
             if !deps.contains_key(&name) {
                 let s = dep.span;

@@ -103,7 +103,7 @@ fn canonical_service(service: &mut Node, path: &str, options: CanonicalOptions) 
             "secrets" | "configs" => for_each_item(node, &p, canonical_file_mount)?,
             "ports" => canonical_ports(node, &p, options)?,
             "ulimits" => canonical_ulimits(node, &p)?,
-            "develop" => canonical_develop(node, &p),
+            "develop" => canonical_develop(node),
             "command" | "entrypoint" => canonical_command(node, &p)?,
             "environment" => list_to_map(node, &p, ListValue::Null)?,
             "labels" | "annotations" | "sysctls" => list_to_map(node, &p, ListValue::Empty)?,
@@ -569,14 +569,13 @@ fn canonical_ssh(node: &mut Node, path: &str) -> Result<()> {
     }
 }
 
-fn canonical_develop(node: &mut Node, path: &str) {
+fn canonical_develop(node: &mut Node) {
     let Some(develop) = node.as_map_mut() else {
         return;
     };
     let Some(watch) = develop.get_mut("watch") else {
         return;
     };
-    let _ = path;
     if let Value::Seq(rules) = &mut watch.value {
         for rule in rules.iter_mut() {
             if let Some(rule) = rule.as_map_mut() {
