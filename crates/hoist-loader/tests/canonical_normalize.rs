@@ -16,10 +16,13 @@ fn normalized(input: J, env: &[(&str, &str)]) -> J {
     root.to_json()
 }
 
+/// (name, input model, project environment, expected model)
+type Case<'a> = (&'a str, J, Vec<(&'a str, &'a str)>, J);
+
 #[test]
 fn upstream_normalize_cases() {
     let default_net = json!({"default": {"name": "myProject_default"}});
-    let cases: Vec<(&str, J, Vec<(&str, &str)>, J)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "depends_on",
             json!({"name": "myProject", "services": {
