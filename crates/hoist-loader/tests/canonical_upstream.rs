@@ -781,3 +781,31 @@ fn generated_nodes_keep_the_short_syntax_span() {
         assert!(spans.iter().all(|s| *s == span), "{key}: {spans:?}");
     }
 }
+
+/// `develop.watch[].path` goes through its first symbolic link (checked with Docker Compose
+/// v5.6.1: `./link/src` with `link -> real` became `<dir>/real/src`).
+#[test]
+fn watch_paths_follow_symlinks() {
+    let dir = std::env::temp_dir().join(format!("hoist-canon-symlink-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("real/src")).unwrap();
+    std::os::unix::fs::symlink(dir.join("real"), dir.join("link")).unwrap();
+    let dir = std::fs::canonicalize(&dir).unwrap();
+    let mut root = node(json!({"services": {"a": {"develop": {"watch": [
+        {"path": "./link/src", "action": "sync", "target": "/app"},
+        {"path": "./real/src", "action": "rebuild"},
+    ]}}}}));
+    canonicalize(&mut root).unwrap();
+    let never_remote = |_: &str| false;
+    let resolver = PathResolver {
+        working_dir: &dir,
+        home: None,
+        is_remote: &never_remote,
+    };
+    resolver.resolve(&mut root).unwrap();
+    let watch = root.to_json()["services"]["a"]["develop"]["watch"].clone();
+    let expected = dir.join("real/src").to_string_lossy().to_string();
+    assert_eq!(watch[0]["path"], json!(expected));
+    assert_eq!(watch[1]["path"], json!(expected));
+    let _ = std::fs::remove_dir_all(&dir);
+}
