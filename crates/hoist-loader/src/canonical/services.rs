@@ -2,9 +2,10 @@
 //!
 //! It also gives the list/map attributes the single shape the typed model binds (the shape
 //! `docker compose config --format json` prints): `environment`, `labels`, `annotations`,
-//! `sysctls`, `deploy.labels`, `build.args` become mappings, `extra_hosts` a list of `host=ip`, `command` and
-//! `entrypoint` strings are shell-split, a `healthcheck.test` string becomes
-//! `["CMD-SHELL", …]`.
+//! `sysctls`, `deploy.labels`, `build.args`, `build.labels` become mappings (scalar values as
+//! strings), `extra_hosts` a list of `host=ip`, `command` and `entrypoint` strings are
+//! shell-split, a `healthcheck.test` string becomes `["CMD-SHELL", …]`, and a long-syntax
+//! port's numeric `published` becomes a string.
 
 use super::ports::parse_port_spec;
 use super::volumes::{clean_path, parse_volume_spec, VolumeSpec};
