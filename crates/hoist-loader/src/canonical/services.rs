@@ -5,7 +5,8 @@
 //! `sysctls`, `deploy.labels`, `build.args`, `build.labels` become mappings (scalar values as
 //! strings), `extra_hosts` a list of `host=ip`, `command` and `entrypoint` strings are
 //! shell-split, a `healthcheck.test` string becomes `["CMD-SHELL", …]`, and a long-syntax
-//! port's numeric `published` becomes a string.
+//! port's numeric `published` and numeric option values (`driver_opts`, `logging.options`,
+//! device request `options`) become strings.
 
 use super::ports::parse_port_spec;
 use super::volumes::{clean_path, parse_volume_spec, VolumeSpec};
@@ -114,11 +115,47 @@ fn canonical_service(service: &mut Node, path: &str, options: CanonicalOptions) 
                 if let Some(labels) = node.as_map_mut().and_then(|d| d.get_mut("labels")) {
                     list_to_map(labels, &child_path(&p, "labels"), ListValue::Empty)?;
                 }
+                let devices = node
+                    .as_map_mut()
+                    .and_then(|d| d.get_mut("resources"))
+                    .and_then(Node::as_map_mut)
+                    .and_then(|r| r.get_mut("reservations"))
+                    .and_then(Node::as_map_mut)
+                    .and_then(|r| r.get_mut("devices"));
+                if let Some(Value::Seq(devices)) = devices.map(|d| &mut d.value) {
+                    for device in devices.iter_mut() {
+                        if let Some(options) =
+                            device.as_map_mut().and_then(|d| d.get_mut("options"))
+                        {
+                            stringify_values(options);
+                        }
+                    }
+                }
+            }
+            "logging" => {
+                if let Some(options) = node.as_map_mut().and_then(|l| l.get_mut("options")) {
+                    stringify_values(options);
+                }
             }
             _ => {}
         }
     }
     Ok(())
+}
+
+/// In a mapping of options, numbers and booleans become strings (as the typed model reads
+/// them: `max-size: 10` is `"10"`).
+fn stringify_values(node: &mut Node) {
+    if let Value::Map(map) = &mut node.value {
+        for entry in &mut map.entries {
+            if matches!(
+                entry.value.value,
+                Value::Bool(_) | Value::Int(_) | Value::Float(_)
+            ) {
+                entry.value.value = Value::String(scalar_text(&entry.value).unwrap_or_default());
+            }
+        }
+    }
 }
 
 /// Applies `f` to every item of a sequence node (with its `path[i]`).
@@ -687,6 +724,9 @@ fn canonical_resource(node: &mut Node, path: &str, warnings: &mut Vec<LoadError>
     };
     if let Some(labels) = resource.get_mut("labels") {
         list_to_map(labels, &child_path(path, "labels"), ListValue::Empty)?;
+    }
+    if let Some(options) = resource.get_mut("driver_opts") {
+        stringify_values(options);
     }
     let Some(external) = resource.get("external") else {
         return Ok(());
