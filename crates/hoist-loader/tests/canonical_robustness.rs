@@ -1,0 +1,99 @@
+//! The canonical stage never panics, whatever shape a value has (the schema normally rejects
+//! most of these, but the stage must not rely on it).
+
+use std::path::Path;
+
+use hoist_loader::canonical::{
+    canonicalize, normalize, omit_empty, resolve_environment, resolve_paths, set_defaults,
+};
+use hoist_loader::{Node, Span};
+use indexmap::IndexMap;
+use serde_json::{json, Value as J};
+
+const SERVICE_KEYS: &[&str] = &[
+    "build",
+    "depends_on",
+    "env_file",
+    "label_file",
+    "dns",
+    "dns_search",
+    "tmpfs",
+    "extends",
+    "gpus",
+    "networks",
+    "models",
+    "volumes",
+    "devices",
+    "secrets",
+    "configs",
+    "ports",
+    "ulimits",
+    "develop",
+    "command",
+    "entrypoint",
+    "environment",
+    "labels",
+    "annotations",
+    "sysctls",
+    "extra_hosts",
+    "healthcheck",
+    "deploy",
+    "links",
+    "volumes_from",
+    "network_mode",
+    "ipc",
+    "pull_policy",
+    "pre_start",
+    "image",
+    "provider",
+];
+
+fn shapes() -> Vec<J> {
+    vec![
+        json!(null),
+        json!(true),
+        json!(7),
+        json!(0.5),
+        json!(""),
+        json!("a:b:c:d:e"),
+        json!("service:"),
+        json!([]),
+        json!([null, 1, "x", "", ":", "=", "a=b", "::", "[", "$(", "~", [1], {"k": null}]),
+        json!({}),
+        json!({"a": null, "b": [1, null], "c": {"d": 1}, "context": null, "target": 3, "source": 4,
+               "type": "bind", "watch": [1, {"path": 2, "ignore": "x"}], "test": "x", "file": 9,
+               "resources": {"reservations": {"devices": [1, {}]}}, "ssh": ["x"], "args": ["A"],
+               "external": {"name": 3}, "driver": "local", "driver_opts": {"o": "bind", "device": 5}}),
+    ]
+}
+
+fn run_all(model: J) {
+    let mut root = Node::from_json(&model, Span::SYNTHETIC);
+    let env: IndexMap<String, String> = [("A".to_string(), "1".to_string())].into_iter().collect();
+    let _ = canonicalize(&mut root);
+    omit_empty(&mut root);
+    let _ = set_defaults(&mut root);
+    let _ = resolve_paths(&mut root, Path::new("/p"));
+    resolve_environment(&mut root, &env);
+    let _ = normalize(&mut root, "p", &env);
+}
+
+#[test]
+fn never_panics_on_odd_shapes() {
+    for key in SERVICE_KEYS {
+        for value in shapes() {
+            run_all(json!({"services": {"s": {*key: value}}}));
+        }
+    }
+    for top in [
+        "services", "networks", "volumes", "secrets", "configs", "include", "name",
+    ] {
+        for value in shapes() {
+            run_all(json!({top: value.clone()}));
+            run_all(json!({top: {"x": value}}));
+        }
+    }
+    for value in shapes() {
+        run_all(value);
+    }
+}
