@@ -353,7 +353,8 @@ fn expand_escapes(s: &str) -> String {
             rest = &after[1..];
         } else if c == '0' {
             // `\0` and up to three more digits; exactly three octal digits up to 0o377 give
-            // that character, anything else is kept as written.
+            // that character. Anything else is kept, minus the `0` (upstream rewrites `\0` to
+            // `\` before decoding and keeps the rewritten text when decoding fails).
             let digits = after[1..]
                 .bytes()
                 .take(3)
@@ -368,7 +369,7 @@ fn expand_escapes(s: &str) -> String {
             match decoded {
                 Some(ch) => out.push(ch),
                 None => {
-                    out.push_str("\\0");
+                    out.push('\\');
                     out.push_str(sequence);
                 }
             }
@@ -459,8 +460,9 @@ mod tests {
     #[test]
     fn escapes() {
         assert_eq!(expand_escapes(r"a\0123b"), "aSb");
-        assert_eq!(expand_escapes(r"\01"), r"\01");
-        assert_eq!(expand_escapes(r"\0400"), r"\0400");
+        assert_eq!(expand_escapes(r"\01"), r"\1");
+        assert_eq!(expand_escapes(r"\0400"), r"\400");
+        assert_eq!(expand_escapes(r"\0"), r"\");
         assert_eq!(expand_escapes(r"\01234"), "S4");
         assert_eq!(expand_escapes(r"\0377"), "\u{FF}");
         assert_eq!(expand_escapes(r"\x07\c\$"), r"\x07\c$$");

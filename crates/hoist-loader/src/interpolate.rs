@@ -140,15 +140,17 @@ fn walk(
                 None => Value::String(substituted),
                 Some(cast) => match apply_cast(cast, &substituted, warnings) {
                     Ok(v) => v,
-                    Err(msg) => return Err(LoadError::at(
-                        node.span,
-                        format!(
+                    Err(msg) => {
+                        return Err(LoadError::at(
+                            node.span,
+                            format!(
                             "error while interpolating {}: failed to cast to expected type: {msg}",
                             compose_path(path)
                         ),
-                    )
-                    .with_path(display_path(path))
-                    .with_hint(cast_hint(cast))),
+                        )
+                        .with_path(display_path(path))
+                        .with_hint(cast_hint(cast)))
+                    }
                 },
             };
             Ok(())
