@@ -13,7 +13,10 @@ fn lookup(name: &str) -> Option<String> {
 }
 
 fn map(pairs: &[(&str, &str)]) -> IndexMap<String, String> {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 /// Text -> variables in order.
@@ -61,9 +64,17 @@ fn raw_table() {
 /// the 1-based line of the span.
 const ERROR_CASES: &[(&str, &str, u32)] = &[
     // TestParseFromReaderBadlyFormattedFile
-    ("foo=bar\n    f   =quux\n", "variable 'f   ' contains whitespaces", 2),
+    (
+        "foo=bar\n    f   =quux\n",
+        "variable 'f   ' contains whitespaces",
+        2,
+    ),
     // TestParseFromReaderRandomFile
-    ("first line\nanother invalid line", "variable 'first line' contains whitespaces", 1),
+    (
+        "first line\nanother invalid line",
+        "variable 'first line' contains whitespaces",
+        1,
+    ),
     // TestParseFromReaderWithNoName
     (
         "# comment=\n=blank variable names are an error case\n",
@@ -72,7 +83,11 @@ const ERROR_CASES: &[(&str, &str, u32)] = &[
     ),
     // checked against the oracle
     ("A\tB=1\n", "variable 'A\tB' contains whitespaces", 1),
-    ("DEFINED_VAR \n", "variable 'DEFINED_VAR ' contains whitespaces", 1),
+    (
+        "DEFINED_VAR \n",
+        "variable 'DEFINED_VAR ' contains whitespaces",
+        1,
+    ),
 ];
 
 #[test]
