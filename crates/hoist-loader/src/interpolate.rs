@@ -403,9 +403,10 @@ fn parse_go_float(text: &str, single: bool) -> std::result::Result<f64, NumError
 }
 
 /// Every variable the string values of `root` use (keys are not templates), for
-/// `config --variables`. One entry per name, sorted by name; when a name is used several
-/// times, the last use in document order decides its default, alternate value and
-/// `required` flag (upstream keeps an arbitrary one).
+/// `config --variables`. One entry per name, sorted by name. When a name is used several
+/// times the uses are merged as Docker Compose v5.6.1 does: the first non-empty default and
+/// the first non-empty alternate value are kept (in upstream's scan order), and the variable
+/// is required when any use requires it.
 pub fn variables(root: &Node) -> Vec<VariableUse> {
     let mut found = BTreeMap::new();
     collect_variables(root, &mut found);
@@ -416,7 +417,20 @@ fn collect_variables(node: &Node, found: &mut BTreeMap<String, VariableUse>) {
     match &node.value {
         Value::String(s) => {
             for v in variables_in(s) {
-                found.insert(v.name.clone(), v);
+                match found.get_mut(&v.name) {
+                    None => {
+                        found.insert(v.name.clone(), v);
+                    }
+                    Some(known) => {
+                        if known.default_value.is_empty() {
+                            known.default_value = v.default_value;
+                        }
+                        if known.presence_value.is_empty() {
+                            known.presence_value = v.presence_value;
+                        }
+                        known.required |= v.required;
+                    }
+                }
             }
         }
         Value::Map(m) => m

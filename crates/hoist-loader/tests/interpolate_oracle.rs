@@ -67,3 +67,36 @@ fn matches_the_oracle_on_generated_templates() {
         failures.join("\n")
     );
 }
+
+/// `fixtures/dotenv/oracle_variables.json`: the same templates through the oracle's
+/// `config --variables --format json` (name, default, alternate value, required; by name).
+#[test]
+fn variables_match_the_oracle_on_generated_templates() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dotenv/oracle_variables.json");
+    let corpus: Vec<Json> = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert!(corpus.len() > 500);
+    let mut failures = Vec::new();
+    for case in &corpus {
+        let template = case["template"].as_str().unwrap();
+        let input = json!({"services": {"web": {"image": "x", "labels": {"v": template}}}});
+        let found = hoist_loader::interpolate::variables(&Node::from_json(&input, Span::SYNTHETIC));
+        let got: Vec<Json> = found
+            .iter()
+            .map(|v| json!([v.name, v.default_value, v.presence_value, v.required]))
+            .collect();
+        if Json::Array(got.clone()) != case["variables"] {
+            failures.push(format!(
+                "{template:?}: got {got:?}, oracle {}",
+                case["variables"]
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} differ:\n{}",
+        failures.len(),
+        corpus.len(),
+        failures.join("\n")
+    );
+}

@@ -149,8 +149,26 @@ fn per_string_order_lists_trailing_text_first() {
     assert_eq!(names, ["B", "A"]);
 }
 
+/// Several uses of one name are merged (checked against the oracle).
 #[test]
-fn the_last_use_of_a_name_wins() {
-    let found = extract(json!({"a": "${X:-one}", "b": "${X:?}"}));
-    assert_eq!(found, vec![var("X", "", "", true)]);
+fn uses_of_a_name_are_merged() {
+    let cases: Vec<(Json, VariableUse)> = vec![
+        (json!({"v": "${A:-${A}}"}), var("A", "${A}", "", false)),
+        (json!({"v": "${A:-x$A}"}), var("A", "x$A", "", false)),
+        (json!({"v": "$A ${A:-d}"}), var("A", "d", "", false)),
+        (json!({"v": "${A:-d} $A"}), var("A", "d", "", false)),
+        (json!({"v": "${A:-x} ${A:-y}"}), var("A", "y", "", false)),
+        (json!({"v": "${A:?} ${A:+p}"}), var("A", "", "p", true)),
+        (json!({"v": "${A:+p} ${A:?}"}), var("A", "", "p", true)),
+        (json!({"v": "${A:+p} $A"}), var("A", "", "p", false)),
+        (json!({"v": "${A:?} $A"}), var("A", "", "", true)),
+        (json!({"v": "${A:-d}", "w": "$A"}), var("A", "d", "", false)),
+        (
+            json!({"image": "$A", "w": "${A:-d}"}),
+            var("A", "d", "", false),
+        ),
+    ];
+    for (input, expected) in cases {
+        assert_eq!(extract(input.clone()), vec![expected], "{input}");
+    }
 }

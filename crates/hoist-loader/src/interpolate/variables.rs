@@ -19,8 +19,9 @@ pub struct VariableUse {
     pub required: bool,
 }
 
-/// The variables used in one string, in the order upstream finds them (a variable may appear
-/// several times; the last occurrence is the one that counts).
+/// The variables used in one string, in the order upstream finds them: the text after a
+/// `${...}` before the variable itself, then the variables inside its default or alternate
+/// value. A name may appear several times; [`crate::interpolate::variables`] merges them.
 pub fn variables_in(text: &str) -> Vec<VariableUse> {
     let mut out = Vec::new();
     collect(text, &mut out);
