@@ -42,17 +42,43 @@ pub fn parse(
     Ok(vars)
 }
 
-/// Like [`parse`], but adds to `vars`, which may already hold the values of earlier env files
-/// (compose reads `--env-file a --env-file b` this way: later files override earlier keys,
-/// and interpolation falls back to values from earlier files after `lookup`).
-///
-/// To reproduce compose's project `.env` reading exactly, pass a `lookup` that answers from
-/// the OS environment and then from `vars` (bare `KEY` lines then see earlier files too).
+/// Like [`parse`], but adds to `vars`, which may already hold the values of earlier files:
+/// later keys override, and interpolation falls back to `vars` after `lookup`. Bare `KEY`
+/// lines still ask `lookup` only (this is how compose reads a service's `env_file` list).
 pub fn parse_into(
     text: &str,
     file: FileId,
     vars: &mut IndexMap<String, String>,
     lookup: &dyn Fn(&str) -> Option<String>,
+    warnings: &mut Vec<String>,
+) -> Result<()> {
+    parse_with(text, file, vars, lookup, false, warnings)
+}
+
+/// Reads the project env files (`--env-file a --env-file b`, or `.env`) the way compose does:
+/// in order, later files overriding earlier keys, with both interpolation and bare `KEY`
+/// lines answered by `lookup` (the OS environment) first and then by the values read so far.
+///
+/// The result holds only what the files define; the caller merges it under the OS
+/// environment (which always wins). An error names the file through its span.
+pub fn parse_files<'t>(
+    files: impl IntoIterator<Item = (&'t str, FileId)>,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    warnings: &mut Vec<String>,
+) -> Result<IndexMap<String, String>> {
+    let mut vars = IndexMap::new();
+    for (text, file) in files {
+        parse_with(text, file, &mut vars, lookup, true, warnings)?;
+    }
+    Ok(vars)
+}
+
+fn parse_with(
+    text: &str,
+    file: FileId,
+    vars: &mut IndexMap<String, String>,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    inherit_from_vars: bool,
     warnings: &mut Vec<String>,
 ) -> Result<()> {
     let start = if text.starts_with('\u{FEFF}') {
@@ -66,7 +92,7 @@ pub fn parse_into(
         line: 1,
         pos: start,
     };
-    parser.run(vars, lookup, warnings)
+    parser.run(vars, lookup, inherit_from_vars, warnings)
 }
 
 /// Byte offset to a [`Span`] in `text`.
@@ -118,6 +144,7 @@ impl<'a> Parser<'a> {
         &mut self,
         vars: &mut IndexMap<String, String>,
         lookup: &dyn Fn(&str) -> Option<String>,
+        inherit_from_vars: bool,
         warnings: &mut Vec<String>,
     ) -> Result<()> {
         loop {
@@ -135,7 +162,8 @@ impl<'a> Parser<'a> {
                     .with_hint("keys are letters, digits and `_ . - [ ]`; write `KEY=value`"));
             }
             if inherited {
-                if let Some(value) = lookup(&key) {
+                let known = || inherit_from_vars.then(|| vars.get(&key).cloned()).flatten();
+                if let Some(value) = lookup(&key).or_else(known) {
                     vars.insert(key, value);
                 }
                 continue;

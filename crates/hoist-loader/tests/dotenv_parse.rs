@@ -655,3 +655,37 @@ fn never_panics_on_odd_input() {
         let _ = parse(input, FileId(0), &no_env, &mut Vec::new());
     }
 }
+
+#[test]
+fn project_env_files_inherit_from_earlier_files() {
+    // `--env-file a.env --env-file b.env`, checked against the oracle: b's bare `B` takes a's
+    // value, interpolation prefers the OS environment, and unknown bare keys stay unset.
+    let a = "H=localhost\nU=\"http://${H}\"\nB=fromA\n";
+    let b = "H=dev\nU=\"http://${H}\"\nB\nC\n";
+    let vars = hoist_loader::dotenv::parse_files(
+        [(a, FileId(0)), (b, FileId(1))],
+        &no_env,
+        &mut Vec::new(),
+    )
+    .unwrap();
+    assert_eq!(
+        vars,
+        map(&[("H", "dev"), ("U", "http://dev"), ("B", "fromA")])
+    );
+    let os = |name: &str| (name == "H").then(|| "os".to_string());
+    let vars =
+        hoist_loader::dotenv::parse_files([(a, FileId(0)), (b, FileId(1))], &os, &mut Vec::new())
+            .unwrap();
+    assert_eq!(
+        vars,
+        map(&[("H", "dev"), ("U", "http://os"), ("B", "fromA")])
+    );
+    // an error carries the span of the file it is in
+    let err = hoist_loader::dotenv::parse_files(
+        [(a, FileId(0)), ("X Y=1", FileId(1))],
+        &no_env,
+        &mut Vec::new(),
+    )
+    .unwrap_err();
+    assert_eq!(err.span.map(|s| s.file), Some(FileId(1)));
+}
