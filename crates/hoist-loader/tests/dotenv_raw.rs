@@ -105,3 +105,48 @@ fn raw_error_span_points_past_leading_space() {
     let err = parse_raw("A=1\n    f   =quux\n", FileId(0), &lookup).unwrap_err();
     assert_eq!(err.span.map(|s| (s.line, s.col)), Some((2, 5)));
 }
+
+/// `fixtures/dotenv/oracle_raw_env_files.json`: ~230 generated texts used as a `format: raw`
+/// service `env_file` by the oracle (`config --format json`, DEFINED_VAR=defined-value in
+/// the environment, `$$` in its output keys and values turned back into `$`): the variables, or the error
+/// text without the `failed to parse env_file <file>: ` prefix.
+#[test]
+fn matches_the_oracle_on_generated_raw_files() {
+    use serde_json::Value as Json;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/dotenv/oracle_raw_env_files.json");
+    let corpus: Vec<Json> = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert!(corpus.len() > 200);
+    let mut failures = Vec::new();
+    for case in &corpus {
+        let text = case["text"].as_str().unwrap();
+        let result = parse_raw(text, FileId(0), &lookup);
+        match (&result, case.get("error")) {
+            (Ok(vars), None) => {
+                let got: serde_json::Map<String, Json> = vars
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Json::String(v.clone())))
+                    .collect();
+                if Json::Object(got.clone()) != case["vars"] {
+                    failures.push(format!("{text:?}: got {got:?}, oracle {case}"));
+                }
+            }
+            (Err(err), Some(expected)) => {
+                if err.message != expected.as_str().unwrap() {
+                    failures.push(format!(
+                        "{text:?}: got error {:?}, oracle {expected}",
+                        err.message
+                    ));
+                }
+            }
+            _ => failures.push(format!("{text:?}: got {result:?}, oracle {case}")),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} differ:\n{}",
+        failures.len(),
+        corpus.len(),
+        failures.join("\n")
+    );
+}
