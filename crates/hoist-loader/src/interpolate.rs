@@ -363,43 +363,118 @@ fn parse_go_int(text: &str) -> std::result::Result<i64, NumError> {
     }
 }
 
-/// Go's `ParseFloat` for decimal input: digits with an optional fraction and exponent,
-/// `inf`/`infinity` (optionally signed) and unsigned `nan`, case-insensitively. A finite
-/// input that overflows is a range error. With `single`, the value is rounded to `f32` and
+/// Go's `ParseFloat`: decimal (`1.5`, `.5`, `1.`, `1e-3`) and hexadecimal (`0x1p-2`, the
+/// `p` exponent is required) literals with `_` allowed between digits, `inf`/`infinity`
+/// (optionally signed) and unsigned `nan`, case-insensitively. A finite input that overflows
+/// is a range error; underflow gives zero. With `single`, the value is rounded to `f32` and
 /// kept as the shortest decimal of that `f32` (what compose prints for a `float32` field).
-/// Hexadecimal floats are not supported.
 fn parse_go_float(text: &str, single: bool) -> std::result::Result<f64, NumError> {
-    let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
-    let lower = unsigned.to_ascii_lowercase();
-    let special_inf = lower == "inf" || lower == "infinity";
+    let (negative, body) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let lower = body.to_ascii_lowercase();
+    if lower == "inf" || lower == "infinity" {
+        return Ok(if negative {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        });
+    }
     if lower == "nan" {
-        if unsigned.len() != text.len() {
-            return Err(NumError::Syntax);
-        }
-        return Ok(f64::NAN);
+        return if body.len() == text.len() {
+            Ok(f64::NAN)
+        } else {
+            Err(NumError::Syntax)
+        };
     }
-    if !special_inf {
-        let valid = !unsigned.is_empty()
-            && unsigned
-                .bytes()
-                .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
-        if !valid {
-            return Err(NumError::Syntax);
-        }
+    if !go_underscores_ok(text) {
+        return Err(NumError::Syntax);
     }
-    if single {
-        let v: f32 = text.parse().map_err(|_| NumError::Syntax)?;
-        if v.is_infinite() && !special_inf {
-            return Err(NumError::Range);
-        }
-        Ok(v.to_string().parse::<f64>().unwrap_or(f64::from(v)))
+    let digits: String = body.chars().filter(|&c| c != '_').collect();
+    let magnitude = if lower.len() > 2 && lower.starts_with("0x") {
+        parse_hex_float(&digits[2..]).ok_or(NumError::Syntax)?
     } else {
-        let v: f64 = text.parse().map_err(|_| NumError::Syntax)?;
-        if v.is_infinite() && !special_inf {
+        let decimal_chars =
+            |b: u8| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-');
+        if digits.is_empty() || digits.starts_with(['+', '-']) || !digits.bytes().all(decimal_chars)
+        {
+            return Err(NumError::Syntax);
+        }
+        if single {
+            f64::from(digits.parse::<f32>().map_err(|_| NumError::Syntax)?)
+        } else {
+            digits.parse::<f64>().map_err(|_| NumError::Syntax)?
+        }
+    };
+    let value = if negative { -magnitude } else { magnitude };
+    if single {
+        let narrowed = value as f32;
+        if narrowed.is_infinite() {
             return Err(NumError::Range);
         }
-        Ok(v)
+        return Ok(narrowed
+            .to_string()
+            .parse::<f64>()
+            .unwrap_or(f64::from(narrowed)));
     }
+    if value.is_infinite() {
+        return Err(NumError::Range);
+    }
+    Ok(value)
+}
+
+/// A hexadecimal float after its `0x`: hex digits with an optional `.`, then a mandatory
+/// `p` and a signed decimal exponent.
+fn parse_hex_float(s: &str) -> Option<f64> {
+    let (mantissa, exponent) = s.split_once(['p', 'P'])?;
+    let exponent: i32 = match exponent.strip_prefix('+') {
+        Some(e) if !e.starts_with(['+', '-']) => e.parse().ok()?,
+        _ => exponent.parse().ok()?,
+    };
+    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if int_part.is_empty() && frac_part.is_empty() {
+        return None;
+    }
+    let mut value = 0f64;
+    for c in int_part.chars().chain(frac_part.chars()) {
+        value = value * 16.0 + f64::from(c.to_digit(16)?);
+    }
+    let scale = exponent.saturating_sub(4 * i32::try_from(frac_part.len()).ok()?);
+    Some(value * 2f64.powi(scale))
+}
+
+/// Go's rule for `_` in number literals: only between digits, or right after a base prefix.
+fn go_underscores_ok(text: &str) -> bool {
+    let s = text.strip_prefix(['+', '-']).unwrap_or(text).as_bytes();
+    // What came before: 'd' a digit or base prefix, '_' an underscore, '^' the start, '!'
+    // anything else.
+    let mut saw = b'^';
+    let mut i = 0;
+    let mut hex = false;
+    if s.len() >= 2 && s[0] == b'0' && matches!(s[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
+        i = 2;
+        saw = b'd';
+        hex = s[1].to_ascii_lowercase() == b'x';
+    }
+    while i < s.len() {
+        let c = s[i];
+        i += 1;
+        if c.is_ascii_digit() || (hex && c.is_ascii_hexdigit()) {
+            saw = b'd';
+        } else if c == b'_' {
+            if saw != b'd' {
+                return false;
+            }
+            saw = b'_';
+        } else if saw == b'_' {
+            return false;
+        } else {
+            saw = b'!';
+        }
+    }
+    saw != b'_'
 }
 
 /// Every variable the string values of `root` use (keys are not templates), for
@@ -470,6 +545,20 @@ mod tests {
         assert_eq!(parse_go_float("+nan", false), Err(NumError::Syntax));
         assert_eq!(parse_go_float("abc", false), Err(NumError::Syntax));
         assert_eq!(parse_go_float("", false), Err(NumError::Syntax));
+        // checked against the oracle (`cpus`, a float32 field)
+        assert_eq!(parse_go_float("1_000", true), Ok(1000.0));
+        assert_eq!(parse_go_float("0x1p-2", true), Ok(0.25));
+        assert_eq!(parse_go_float("0X1P2", true), Ok(4.0));
+        assert_eq!(parse_go_float("0x10", true), Err(NumError::Syntax));
+        assert_eq!(parse_go_float("1e-400", true), Ok(0.0));
+        assert_eq!(parse_go_float("3.4028235e38", true), Ok(3.4028235e38));
+        assert_eq!(parse_go_float("3.5e38", true), Err(NumError::Range));
+        assert_eq!(parse_go_float("1.", true), Ok(1.0));
+        for bad in [
+            ".e1", "1e", "+-1", "\u{661}", ".", " 1", "1 ", "1__0", "_1", "1_", "1_.5", "0x_1p0x",
+        ] {
+            assert_eq!(parse_go_float(bad, false), Err(NumError::Syntax), "{bad}");
+        }
     }
 
     #[test]

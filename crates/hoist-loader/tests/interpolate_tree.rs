@@ -366,6 +366,17 @@ const CAST_ERRORS: &[(&str, &str, &str)] = &[
     ("cpus", "abc", "failed to cast to expected type: strconv.ParseFloat: parsing \"abc\": invalid syntax"),
     ("cpus", "1e400", "failed to cast to expected type: strconv.ParseFloat: parsing \"1e400\": value out of range"),
     ("cpu_percent", "1,5", "failed to cast to expected type: strconv.ParseFloat: parsing \"1,5\": invalid syntax"),
+    ("scale", "1_000", "failed to cast to expected type: strconv.Atoi: parsing \"1_000\": invalid syntax"),
+    ("scale", "0x10", "failed to cast to expected type: strconv.Atoi: parsing \"0x10\": invalid syntax"),
+    ("pids_limit", "\u{661}", "failed to cast to expected type: strconv.ParseInt: parsing \"\u{661}\": invalid syntax"),
+    ("cpus", "0x10", "failed to cast to expected type: strconv.ParseFloat: parsing \"0x10\": invalid syntax"),
+    ("cpus", "+nan", "failed to cast to expected type: strconv.ParseFloat: parsing \"+nan\": invalid syntax"),
+    ("cpus", ".e1", "failed to cast to expected type: strconv.ParseFloat: parsing \".e1\": invalid syntax"),
+    ("cpus", "1e", "failed to cast to expected type: strconv.ParseFloat: parsing \"1e\": invalid syntax"),
+    ("cpus", "+-1", "failed to cast to expected type: strconv.ParseFloat: parsing \"+-1\": invalid syntax"),
+    ("cpus", "1 ", "failed to cast to expected type: strconv.ParseFloat: parsing \"1 \": invalid syntax"),
+    ("cpus", "3.5e38", "failed to cast to expected type: strconv.ParseFloat: parsing \"3.5e38\": value out of range"),
+    ("init", "true ", "failed to cast to expected type: invalid boolean: true "),
 ];
 
 #[test]
@@ -399,6 +410,14 @@ fn number_syntaxes() {
         ("cpus", "0.1", json!(0.1)),
         ("cpus", "2", json!(2.0)),
         ("cpus", ".5", json!(0.5)),
+        ("cpus", "1_000", json!(1000.0)),
+        ("cpus", "0x1p-2", json!(0.25)),
+        ("cpus", "0X1P2", json!(4.0)),
+        ("cpus", "1.", json!(1.0)),
+        ("cpus", "1e-400", json!(0.0)),
+        ("cpus", "3.4028235e38", json!(3.4028235e38)),
+        ("cpus", "1e5", json!(100000.0)),
+        ("scale", "+0", json!(0)),
         ("cpu_percent", "1e2", json!(100.0)),
     ];
     for (attr, value, expected) in cases {
