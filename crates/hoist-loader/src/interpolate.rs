@@ -188,6 +188,11 @@ fn substitute_error(err: &SubstituteError, path: &[Step], span: crate::Span) -> 
         )
         .with_path(display_path(path))
         .with_hint("write a literal `$` as `$$`; variables are `$NAME` or `${NAME}` with `:-` `-` `:?` `?` `:+` `+`"),
+        SubstituteError::TooDeep => LoadError::at(
+            span,
+            format!("error while interpolating {}: {err}", compose_path(path)),
+        )
+        .with_path(display_path(path)),
         SubstituteError::MissingRequired { variable, .. } => {
             LoadError::at(span, format!("error while interpolating {}: {err}", compose_path(path)))
                 .with_path(display_path(path))
@@ -456,7 +461,7 @@ fn go_underscores_ok(text: &str) -> bool {
     if s.len() >= 2 && s[0] == b'0' && matches!(s[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
         i = 2;
         saw = b'd';
-        hex = s[1].to_ascii_lowercase() == b'x';
+        hex = s[1].eq_ignore_ascii_case(&b'x');
     }
     while i < s.len() {
         let c = s[i];

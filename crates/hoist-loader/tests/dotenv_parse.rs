@@ -689,3 +689,24 @@ fn project_env_files_inherit_from_earlier_files() {
     .unwrap_err();
     assert_eq!(err.span.map(|s| s.file), Some(FileId(1)));
 }
+
+#[test]
+fn never_panics_on_generated_files() {
+    let atoms = [
+        "A", "=", ":", " ", "\t", "\n", "#", " #", "\"", "'", "\\", "\\0", "$A", "${A", "}",
+        "export ", "é", "\u{FEFF}", "\r", "\u{85}", "\u{2028}",
+    ];
+    let mut state = 11u64;
+    let mut next = |bound: usize| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((state >> 33) as usize) % bound
+    };
+    for _ in 0..5000 {
+        let len = next(14);
+        let text: String = (0..len).map(|_| atoms[next(atoms.len())]).collect();
+        let _ = parse(&text, FileId(0), &no_env, &mut Vec::new());
+        let _ = hoist_loader::dotenv::parse_raw(&text, FileId(0), &no_env);
+    }
+}

@@ -335,3 +335,40 @@ fn warning_text_matches_compose() {
         "The \"UNSET1\" variable is not set. Defaulting to a blank string."
     );
 }
+
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    let nested = |depth: usize| "${A:-".repeat(depth) + "x" + &"}".repeat(depth);
+    assert_eq!(run(&nested(10)).as_deref(), Ok("x"));
+    assert_eq!(run(&nested(64)).as_deref(), Ok("x"));
+    assert_eq!(run(&nested(5000)), Err(SubstituteError::TooDeep));
+    assert!(hoist_loader::interpolate::variables_in(&nested(5000)).len() > 10);
+}
+
+/// Small deterministic generator, so that the no-panic sweep needs no extra crate.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, bound: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) as usize) % bound
+    }
+}
+
+#[test]
+fn never_panics_on_generated_templates() {
+    let atoms = [
+        "$", "{", "}", ":", "-", "+", "?", "FOO", "BAR", "x", "é", "\u{212A}", "\n", "$$", "${",
+        ":-", "\\", " ", "_", "1",
+    ];
+    let mut rng = Lcg(7);
+    for _ in 0..5000 {
+        let len = rng.next(12);
+        let text: String = (0..len).map(|_| atoms[rng.next(atoms.len())]).collect();
+        let _ = substitute(&text, &upstream_env, &mut Vec::new());
+        let _ = hoist_loader::interpolate::variables_in(&text);
+    }
+}

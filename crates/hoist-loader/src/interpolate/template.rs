@@ -39,7 +39,13 @@ pub enum SubstituteError {
         /// The message after `?`, itself already substituted; may be empty.
         reason: String,
     },
+    /// Defaults nested more than [`MAX_NESTING`] levels deep (Hoist's own guard against
+    /// unbounded recursion; compose has no limit).
+    TooDeep,
 }
+
+/// How deeply defaults, messages and alternate values may nest (`${A:-${B:-${C}}}` is 3).
+pub const MAX_NESTING: usize = 64;
 
 impl fmt::Display for SubstituteError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -56,6 +62,10 @@ impl fmt::Display for SubstituteError {
                     "required variable {variable} is missing a value: {reason}"
                 )
             }
+            SubstituteError::TooDeep => write!(
+                f,
+                "variable substitutions are nested more than {MAX_NESTING} levels deep"
+            ),
         }
     }
 }
@@ -80,6 +90,18 @@ pub fn substitute(
     lookup: Lookup<'_>,
     warnings: &mut Vec<String>,
 ) -> Result<String, SubstituteError> {
+    substitute_at(template, lookup, warnings, 0)
+}
+
+fn substitute_at(
+    template: &str,
+    lookup: Lookup<'_>,
+    warnings: &mut Vec<String>,
+    depth: usize,
+) -> Result<String, SubstituteError> {
+    if depth > MAX_NESTING {
+        return Err(SubstituteError::TooDeep);
+    }
     let mut out = String::with_capacity(template.len());
     let mut first_error: Option<SubstituteError> = None;
     let mut pos = 0;
@@ -92,7 +114,7 @@ pub fn substitute(
                 pos = start + 1;
             }
             Some((kind, end)) => {
-                match replace(&template[start..end], kind, lookup, warnings) {
+                match replace(&template[start..end], kind, lookup, warnings, depth) {
                     Ok(text) => out.push_str(&text),
                     Err(err) => {
                         if first_error.is_none() {
@@ -246,6 +268,7 @@ fn replace(
     kind: MatchKind,
     lookup: Lookup<'_>,
     warnings: &mut Vec<String>,
+    depth: usize,
 ) -> Result<String, SubstituteError> {
     let name = match kind {
         MatchKind::Escaped => return Ok("$".to_string()),
@@ -265,8 +288,8 @@ fn replace(
             let body = head.get(2..head.len().saturating_sub(1)).unwrap_or("");
             if let Some(op) = operator {
                 if let Some((var, arg)) = body.split_once(op) {
-                    let value = apply_operator(op, var, arg, lookup, warnings)?;
-                    let tail = substitute(rest, lookup, warnings)?;
+                    let value = apply_operator(op, var, arg, lookup, warnings, depth + 1)?;
+                    let tail = substitute_at(rest, lookup, warnings, depth + 1)?;
                     return Ok(value + &tail);
                 }
             }
@@ -289,6 +312,7 @@ fn apply_operator(
     arg: &str,
     lookup: Lookup<'_>,
     warnings: &mut Vec<String>,
+    depth: usize,
 ) -> Result<String, SubstituteError> {
     let value = lookup(var);
     let colon = op.starts_with(':');
@@ -300,14 +324,14 @@ fn apply_operator(
     match op.trim_start_matches(':') {
         "-" => {
             if missing {
-                substitute(arg, lookup, warnings)
+                substitute_at(arg, lookup, warnings, depth)
             } else {
                 Ok(value.unwrap_or_default())
             }
         }
         "?" => {
             if missing {
-                let reason = substitute(arg, lookup, warnings)?;
+                let reason = substitute_at(arg, lookup, warnings, depth)?;
                 Err(SubstituteError::MissingRequired {
                     variable: var.to_string(),
                     reason,
@@ -320,7 +344,7 @@ fn apply_operator(
             if missing {
                 Ok(value.unwrap_or_default())
             } else {
-                substitute(arg, lookup, warnings)
+                substitute_at(arg, lookup, warnings, depth)
             }
         }
     }

@@ -4,7 +4,7 @@
 //! to, with its default (`:-` / `-`), alternate value (`:+` / `+`) and whether it is required
 //! (`:?` / `?`). Variables named inside defaults and alternate values are listed too.
 
-use super::template::{first_closing_brace, match_at, MatchKind};
+use super::template::{first_closing_brace, match_at, MatchKind, MAX_NESTING};
 
 /// One variable a compose file uses.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -24,11 +24,15 @@ pub struct VariableUse {
 /// value. A name may appear several times; [`crate::interpolate::variables`] merges them.
 pub fn variables_in(text: &str) -> Vec<VariableUse> {
     let mut out = Vec::new();
-    collect(text, &mut out);
+    collect(text, &mut out, 0);
     out
 }
 
-fn collect(text: &str, out: &mut Vec<VariableUse>) {
+/// Scans `text`; `depth` counts nested defaults, and scanning stops below [`MAX_NESTING`].
+fn collect(text: &str, out: &mut Vec<VariableUse>, depth: usize) {
+    if depth > MAX_NESTING {
+        return;
+    }
     let mut pos = 0;
     while let Some(found) = text[pos..].find('$') {
         let start = pos + found;
@@ -44,7 +48,7 @@ fn collect(text: &str, out: &mut Vec<VariableUse>) {
             MatchKind::Invalid => "",
             MatchKind::Braced => match first_closing_brace(matched) {
                 Some(i) if i > 0 => {
-                    collect(&matched[i + 1..], out);
+                    collect(&matched[i + 1..], out, depth + 1);
                     matched.get(2..i).unwrap_or("")
                 }
                 _ => matched
@@ -72,10 +76,10 @@ fn collect(text: &str, out: &mut Vec<VariableUse>) {
         let presence_value = var.presence_value.clone();
         out.push(var);
         if !default_value.is_empty() {
-            collect(&default_value, out);
+            collect(&default_value, out, depth + 1);
         }
         if !presence_value.is_empty() {
-            collect(&presence_value, out);
+            collect(&presence_value, out, depth + 1);
         }
     }
 }
