@@ -411,14 +411,17 @@ fn expand_escapes(s: &str) -> String {
     out
 }
 
+/// Longest line docker's raw env-file reader accepts, plus one (its 64 KiB line buffer).
+const MAX_RAW_LINE: usize = 64 * 1024;
+
 /// Parses a `format: raw` env file (docker's `--env-file` rules) and returns the variables in
 /// file order.
 ///
 /// Each line is left-trimmed; empty lines and lines starting with `#` are skipped; `KEY=VALUE`
 /// is taken verbatim (quotes and trailing spaces included, a trailing `\r` dropped); a bare
 /// `KEY` is looked up with `lookup` and left out when unknown. Errors: an empty key
-/// (`no variable name on line '=x'`) and a key with a space or tab (`variable 'A B'
-/// contains whitespaces`).
+/// (`no variable name on line '=x'`), a key with a space or tab (`variable 'A B'
+/// contains whitespaces`) and a line of 64 KiB or more (`bufio.Scanner: token too long`).
 pub fn parse_raw(
     text: &str,
     file: FileId,
@@ -431,6 +434,15 @@ pub fn parse_raw(
         let line_offset = offset;
         offset += raw_line.len();
         let mut line = raw_line.strip_suffix('\n').unwrap_or(raw_line);
+        if line.len() >= MAX_RAW_LINE {
+            return Err(LoadError::at(
+                span_at(text, file, line_offset),
+                "bufio.Scanner: token too long",
+            )
+            .with_hint(format!(
+                "raw env file lines must be shorter than {MAX_RAW_LINE} bytes"
+            )));
+        }
         line = line.strip_suffix('\r').unwrap_or(line);
         let mut start = line_offset;
         if first {

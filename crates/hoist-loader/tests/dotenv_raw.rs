@@ -150,3 +150,21 @@ fn matches_the_oracle_on_generated_raw_files() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn overlong_lines_are_rejected() {
+    // TestParseFromReaderLineTooLongFile; the 65535/65536 boundary checked against the oracle
+    let line = |n: usize| format!("foo={}", "a".repeat(n));
+    for text in [line(64 * 1024 + 42), line(65532) + "\n", line(65532)] {
+        assert_eq!(
+            parse_raw(&text, FileId(0), &lookup).unwrap_err().message,
+            "bufio.Scanner: token too long"
+        );
+    }
+    assert_eq!(
+        parse_raw(&(line(65531) + "\n"), FileId(0), &lookup)
+            .unwrap()
+            .len(),
+        1
+    );
+}
