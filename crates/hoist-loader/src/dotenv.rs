@@ -22,7 +22,8 @@
 //! Warnings from interpolation (unset variables) are appended to the `warnings` sink.
 
 use crate::error::{LoadError, Result};
-use crate::interpolate::template::{go_quote, substitute};
+use crate::interpolate::forward;
+use crate::interpolate::template::{go_quote, substitute_with_warnings, Lookup};
 use crate::source::{FileId, Span};
 use indexmap::IndexMap;
 
@@ -30,15 +31,24 @@ use indexmap::IndexMap;
 ///
 /// `lookup` is the outer environment (the OS / project environment). Interpolation asks
 /// `lookup` first and then the values defined earlier in this text, as upstream does; a bare
-/// `KEY` line asks `lookup` only and is left out when the key is unknown there.
-pub fn parse(
+/// `KEY` line asks `lookup` only and is left out when the key is unknown there. Warnings
+/// (unset variables in values) go to [`crate::warnings`].
+pub fn parse(text: &str, file: FileId, lookup: Lookup<'_>) -> Result<IndexMap<String, String>> {
+    let mut warnings = Vec::new();
+    let result = parse_with_warnings(text, file, lookup, &mut warnings);
+    forward(warnings);
+    result
+}
+
+/// [`parse`], with the warnings appended to `warnings` (one per occurrence).
+pub fn parse_with_warnings(
     text: &str,
     file: FileId,
-    lookup: &dyn Fn(&str) -> Option<String>,
+    lookup: Lookup<'_>,
     warnings: &mut Vec<String>,
 ) -> Result<IndexMap<String, String>> {
     let mut vars = IndexMap::new();
-    parse_into(text, file, &mut vars, lookup, warnings)?;
+    parse_with(text, file, &mut vars, lookup, false, warnings)?;
     Ok(vars)
 }
 
@@ -49,10 +59,12 @@ pub fn parse_into(
     text: &str,
     file: FileId,
     vars: &mut IndexMap<String, String>,
-    lookup: &dyn Fn(&str) -> Option<String>,
-    warnings: &mut Vec<String>,
+    lookup: Lookup<'_>,
 ) -> Result<()> {
-    parse_with(text, file, vars, lookup, false, warnings)
+    let mut warnings = Vec::new();
+    let result = parse_with(text, file, vars, lookup, false, &mut warnings);
+    forward(warnings);
+    result
 }
 
 /// Reads the project env files (`--env-file a --env-file b`, or `.env`) the way compose does:
@@ -63,21 +75,26 @@ pub fn parse_into(
 /// environment (which always wins). An error names the file through its span.
 pub fn parse_files<'t>(
     files: impl IntoIterator<Item = (&'t str, FileId)>,
-    lookup: &dyn Fn(&str) -> Option<String>,
-    warnings: &mut Vec<String>,
+    lookup: Lookup<'_>,
 ) -> Result<IndexMap<String, String>> {
     let mut vars = IndexMap::new();
+    let mut warnings = Vec::new();
+    let mut result = Ok(());
     for (text, file) in files {
-        parse_with(text, file, &mut vars, lookup, true, warnings)?;
+        result = parse_with(text, file, &mut vars, lookup, true, &mut warnings);
+        if result.is_err() {
+            break;
+        }
     }
-    Ok(vars)
+    forward(warnings);
+    result.map(|()| vars)
 }
 
 fn parse_with(
     text: &str,
     file: FileId,
     vars: &mut IndexMap<String, String>,
-    lookup: &dyn Fn(&str) -> Option<String>,
+    lookup: Lookup<'_>,
     inherit_from_vars: bool,
     warnings: &mut Vec<String>,
 ) -> Result<()> {
@@ -143,7 +160,7 @@ impl<'a> Parser<'a> {
     fn run(
         &mut self,
         vars: &mut IndexMap<String, String>,
-        lookup: &dyn Fn(&str) -> Option<String>,
+        lookup: Lookup<'_>,
         inherit_from_vars: bool,
         warnings: &mut Vec<String>,
     ) -> Result<()> {
@@ -262,7 +279,7 @@ impl<'a> Parser<'a> {
     fn read_value(
         &mut self,
         vars: &IndexMap<String, String>,
-        lookup: &dyn Fn(&str) -> Option<String>,
+        lookup: Lookup<'_>,
         warnings: &mut Vec<String>,
     ) -> Result<String> {
         let value_offset = self.pos;
@@ -335,11 +352,11 @@ impl<'a> Parser<'a> {
         value: &str,
         offset: usize,
         vars: &IndexMap<String, String>,
-        lookup: &dyn Fn(&str) -> Option<String>,
+        lookup: Lookup<'_>,
         warnings: &mut Vec<String>,
     ) -> Result<String> {
         let resolve = |name: &str| lookup(name).or_else(|| vars.get(name).cloned());
-        substitute(value, &resolve, warnings).map_err(|err| {
+        substitute_with_warnings(value, &resolve, warnings).map_err(|err| {
             self.error(offset, err.to_string())
                 .with_hint("write a literal `$` as `$$` (or `\\$` inside double quotes)")
         })
@@ -414,6 +431,13 @@ fn expand_escapes(s: &str) -> String {
 /// Longest line docker's raw env-file reader accepts, plus one (its 64 KiB line buffer).
 const MAX_RAW_LINE: usize = 64 * 1024;
 
+/// Parses a `format: raw` env file without an outer environment: bare `KEY` lines are left
+/// out. Compose resolves them from the project environment; use [`parse_raw_with_lookup`]
+/// for that.
+pub fn parse_raw(text: &str, file: FileId) -> Result<IndexMap<String, String>> {
+    parse_raw_with_lookup(text, file, &|_: &str| None)
+}
+
 /// Parses a `format: raw` env file (docker's `--env-file` rules) and returns the variables in
 /// file order.
 ///
@@ -422,10 +446,10 @@ const MAX_RAW_LINE: usize = 64 * 1024;
 /// `KEY` is looked up with `lookup` and left out when unknown. Errors: an empty key
 /// (`no variable name on line '=x'`), a key with a space or tab (`variable 'A B'
 /// contains whitespaces`) and a line of 64 KiB or more (`bufio.Scanner: token too long`).
-pub fn parse_raw(
+pub fn parse_raw_with_lookup(
     text: &str,
     file: FileId,
-    lookup: &dyn Fn(&str) -> Option<String>,
+    lookup: Lookup<'_>,
 ) -> Result<IndexMap<String, String>> {
     let mut vars = IndexMap::new();
     let mut offset = 0;
@@ -511,7 +535,8 @@ mod tests {
 
     #[test]
     fn spans_point_at_the_offending_text() {
-        let err = parse("A=1\nB=\"open\n", FileId(3), &none, &mut Vec::new()).unwrap_err();
+        let err =
+            parse_with_warnings("A=1\nB=\"open\n", FileId(3), &none, &mut Vec::new()).unwrap_err();
         assert_eq!(err.message, "line 3: unterminated quoted value \"open");
         let span = err.span.unwrap();
         assert_eq!((span.file, span.line, span.col), (FileId(3), 2, 3));

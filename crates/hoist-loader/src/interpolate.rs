@@ -9,10 +9,12 @@
 //! boolean, `cpus` to a float, and so on. Like upstream, the cast applies to every string at
 //! such a path, whether or not it contained a variable (`init: "true"` becomes `true`).
 //!
-//! Warnings (unset variables, YAML 1.1 booleans such as `yes`) go to a caller-supplied
-//! `&mut Vec<String>` sink, one message per occurrence, worded exactly as compose prints
-//! them after `WARN[0000] `. The template language itself lives in [`template`]; variable
-//! extraction for `config --variables` in [`variables`].
+//! Warnings (unset variables, YAML 1.1 booleans such as `yes`) are worded exactly as compose
+//! prints them after `WARN[0000] `. The plain functions ([`substitute`], [`interpolate_tree`])
+//! send them to the loader's thread-local sink, [`crate::warnings`] (which drops repeats);
+//! the `*_with_warnings` variants append them to a caller's `Vec` instead, one per
+//! occurrence. The template language itself lives in [`template`]; variable extraction for
+//! `config --variables` in [`variables`].
 
 pub mod template;
 pub mod variables;
@@ -21,7 +23,7 @@ use crate::error::{LoadError, Result};
 use crate::node::{Node, Value};
 use std::collections::BTreeMap;
 
-pub use template::{substitute, unset_warning, Lookup, SubstituteError};
+pub use template::{substitute_with_warnings, unset_warning, Lookup, SubstituteError, MAX_NESTING};
 pub use variables::{variables_in, VariableUse};
 
 use template::go_quote;
@@ -106,6 +108,36 @@ pub const CAST_PATHS: &[(&str, Cast)] = &[
     ("configs.*.external", Cast::Bool),
 ];
 
+/// Substitutes `${VAR}`, `$VAR`, `${VAR:-d}`, `${VAR-d}`, `${VAR:?m}`, `${VAR?m}`,
+/// `${VAR:+a}`, `${VAR+a}` and `$$` in one string (see [`template`] for the exact rules).
+/// Warnings go to [`crate::warnings`].
+pub fn substitute(
+    template: &str,
+    lookup: Lookup<'_>,
+) -> std::result::Result<String, SubstituteError> {
+    let mut warnings = Vec::new();
+    let result = substitute_with_warnings(template, lookup, &mut warnings);
+    forward(warnings);
+    result
+}
+
+/// Interpolates every string value (never keys) of a compose tree in place, then applies
+/// compose-go's type casts ([`CAST_PATHS`]). Warnings go to [`crate::warnings`]; see
+/// [`interpolate_tree_with_warnings`] for the details.
+pub fn interpolate_tree(root: &mut Node, lookup: Lookup<'_>) -> Result<()> {
+    let mut warnings = Vec::new();
+    let result = interpolate_tree_with_warnings(root, lookup, &mut warnings);
+    forward(warnings);
+    result
+}
+
+/// Sends warnings to the loader's sink.
+pub(crate) fn forward(warnings: Vec<String>) {
+    for w in warnings {
+        crate::warnings::warn(w);
+    }
+}
+
 /// Interpolates every string value of `root` in place, then applies the casts of
 /// [`CAST_PATHS`]. Warnings are appended to `warnings`.
 ///
@@ -115,7 +147,7 @@ pub const CAST_PATHS: &[(&str, Cast)] = &[
 /// `invalid interpolation format for services.web.image.\nYou may need to escape any $ with
 /// another $.\n${`, or `error while interpolating services.web.init: failed to cast to
 /// expected type: invalid boolean: maybe`.
-pub fn interpolate_tree(
+pub fn interpolate_tree_with_warnings(
     root: &mut Node,
     lookup: Lookup<'_>,
     warnings: &mut Vec<String>,
@@ -132,7 +164,7 @@ fn walk(
 ) -> Result<()> {
     match &mut node.value {
         Value::String(text) => {
-            let substituted = match substitute(text, lookup, warnings) {
+            let substituted = match substitute_with_warnings(text, lookup, warnings) {
                 Ok(s) => s,
                 Err(err) => return Err(substitute_error(&err, path, node.span)),
             };

@@ -31,3 +31,6 @@ pub mod yaml;
 pub use error::{LoadError, Result};
 pub use node::{Mapping, Node, Tag, Value};
 pub use source::{FileId, SourceMap, Span};
+pub mod warnings;
+
+pub use warnings::take_warnings;

@@ -6,7 +6,7 @@
 //! Each entry has the resulting variables, or the error text without the
 //! `failed to read <file>: ` prefix.
 
-use hoist_loader::dotenv::parse;
+use hoist_loader::dotenv::parse_with_warnings as parse;
 use hoist_loader::FileId;
 use serde_json::Value as Json;
 use std::path::Path;

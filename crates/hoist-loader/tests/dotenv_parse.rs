@@ -5,7 +5,7 @@
 //! `tests/fixtures/dotenv/`), plus cases checked against Docker Compose v5.6.1 through a
 //! service `env_file` (`config --format json`).
 
-use hoist_loader::dotenv::{parse, parse_into};
+use hoist_loader::dotenv::{parse_into, parse_with_warnings as parse};
 use hoist_loader::FileId;
 use indexmap::IndexMap;
 use std::path::Path;
@@ -529,8 +529,8 @@ fn several_files_build_on_each_other() {
     let base = "\nENV_HOSTNAME=localhost\nENV_MY_URL=\"http://${ENV_HOSTNAME}\"\n";
     let override_ = "\nENV_HOSTNAME=dev.my-company.com\nENV_MY_URL=\"http://${ENV_HOSTNAME}\"\n";
     let mut vars = IndexMap::new();
-    parse_into(base, FileId(0), &mut vars, &no_env, &mut Vec::new()).unwrap();
-    parse_into(override_, FileId(1), &mut vars, &no_env, &mut Vec::new()).unwrap();
+    parse_into(base, FileId(0), &mut vars, &no_env).unwrap();
+    parse_into(override_, FileId(1), &mut vars, &no_env).unwrap();
     assert_eq!(
         vars,
         map(&[
@@ -541,8 +541,8 @@ fn several_files_build_on_each_other() {
 
     let os = |name: &str| (name == "ENV_HOSTNAME").then(|| "host.local".to_string());
     let mut vars = IndexMap::new();
-    parse_into(base, FileId(0), &mut vars, &os, &mut Vec::new()).unwrap();
-    parse_into(override_, FileId(1), &mut vars, &os, &mut Vec::new()).unwrap();
+    parse_into(base, FileId(0), &mut vars, &os).unwrap();
+    parse_into(override_, FileId(1), &mut vars, &os).unwrap();
     assert_eq!(
         vars,
         map(&[
@@ -582,7 +582,7 @@ const EXPANSION_CASES: &[(&str, Result<&str, &str>)] = &[
 fn upstream_expansion_table() {
     for (line, expected) in EXPANSION_CASES {
         let mut vars = map(&[("EMPTY_VAR", ""), ("TEST_VAR", "Test Value")]);
-        let result = parse_into(line, FileId(0), &mut vars, &no_env, &mut Vec::new());
+        let result = parse_into(line, FileId(0), &mut vars, &no_env);
         match expected {
             Ok(value) => {
                 assert!(result.is_ok(), "{line}: {result:?}");
@@ -662,31 +662,21 @@ fn project_env_files_inherit_from_earlier_files() {
     // value, interpolation prefers the OS environment, and unknown bare keys stay unset.
     let a = "H=localhost\nU=\"http://${H}\"\nB=fromA\n";
     let b = "H=dev\nU=\"http://${H}\"\nB\nC\n";
-    let vars = hoist_loader::dotenv::parse_files(
-        [(a, FileId(0)), (b, FileId(1))],
-        &no_env,
-        &mut Vec::new(),
-    )
-    .unwrap();
+    let vars =
+        hoist_loader::dotenv::parse_files([(a, FileId(0)), (b, FileId(1))], &no_env).unwrap();
     assert_eq!(
         vars,
         map(&[("H", "dev"), ("U", "http://dev"), ("B", "fromA")])
     );
     let os = |name: &str| (name == "H").then(|| "os".to_string());
-    let vars =
-        hoist_loader::dotenv::parse_files([(a, FileId(0)), (b, FileId(1))], &os, &mut Vec::new())
-            .unwrap();
+    let vars = hoist_loader::dotenv::parse_files([(a, FileId(0)), (b, FileId(1))], &os).unwrap();
     assert_eq!(
         vars,
         map(&[("H", "dev"), ("U", "http://os"), ("B", "fromA")])
     );
     // an error carries the span of the file it is in
-    let err = hoist_loader::dotenv::parse_files(
-        [(a, FileId(0)), ("X Y=1", FileId(1))],
-        &no_env,
-        &mut Vec::new(),
-    )
-    .unwrap_err();
+    let err = hoist_loader::dotenv::parse_files([(a, FileId(0)), ("X Y=1", FileId(1))], &no_env)
+        .unwrap_err();
     assert_eq!(err.span.map(|s| s.file), Some(FileId(1)));
 }
 
@@ -707,6 +697,6 @@ fn never_panics_on_generated_files() {
         let len = next(14);
         let text: String = (0..len).map(|_| atoms[next(atoms.len())]).collect();
         let _ = parse(&text, FileId(0), &no_env, &mut Vec::new());
-        let _ = hoist_loader::dotenv::parse_raw(&text, FileId(0), &no_env);
+        let _ = hoist_loader::dotenv::parse_raw(&text, FileId(0));
     }
 }

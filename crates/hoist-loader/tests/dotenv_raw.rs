@@ -4,7 +4,7 @@
 //! Compose v5.6.1 (a service `env_file` with `format: raw`, `config --format json`). The
 //! version inside the oracle keeps quotes around values as written.
 
-use hoist_loader::dotenv::parse_raw;
+use hoist_loader::dotenv::parse_raw_with_lookup as parse_raw;
 use hoist_loader::FileId;
 use indexmap::IndexMap;
 

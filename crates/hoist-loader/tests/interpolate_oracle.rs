@@ -5,7 +5,7 @@
 //! BAR="" and JSON={"json":2} (and `$$` in its output turned back into `$`). Each entry has
 //! the value and the warnings printed, or the full error text.
 
-use hoist_loader::interpolate::interpolate_tree;
+use hoist_loader::interpolate::interpolate_tree_with_warnings as interpolate_tree;
 use hoist_loader::{Node, Span};
 use serde_json::{json, Value as Json};
 use std::path::Path;

@@ -3,7 +3,9 @@
 //! Cases are ported from compose-go's `template/template_test.go` (environment FOO=first,
 //! BAR="" and JSON={"json":2}), plus cases checked against Docker Compose v5.6.1.
 
-use hoist_loader::interpolate::{substitute, unset_warning, SubstituteError};
+use hoist_loader::interpolate::{
+    substitute_with_warnings as substitute, unset_warning, SubstituteError,
+};
 
 fn upstream_env(name: &str) -> Option<String> {
     match name {

@@ -5,7 +5,7 @@
 //! `loader/interpolate.go` cast table; the cast results and error texts were checked against
 //! Docker Compose v5.6.1 (`config --format json`).
 
-use hoist_loader::interpolate::interpolate_tree;
+use hoist_loader::interpolate::interpolate_tree_with_warnings as interpolate_tree;
 use hoist_loader::{FileId, Node, Span, Value};
 use serde_json::{json, Value as Json};
 
@@ -447,5 +447,35 @@ fn errors_stop_at_the_first_value_in_document_order() {
     assert_eq!(
         err.message,
         "error while interpolating services.a.image: required variable A is missing a value: first"
+    );
+}
+
+#[test]
+fn plain_api_sends_warnings_to_the_loader_sink() {
+    let _ = hoist_loader::take_warnings();
+    let mut node = Node::from_json(
+        &json!({"services": {"w": {"image": "$NOPE $NOPE", "init": "yes"}}}),
+        SPAN,
+    );
+    hoist_loader::interpolate::interpolate_tree(&mut node, &|_: &str| None).unwrap();
+    assert_eq!(
+        hoist_loader::take_warnings(),
+        vec![
+            "The \"NOPE\" variable is not set. Defaulting to a blank string.",
+            "\"yes\" for boolean is not supported by YAML 1.2, please use `true`",
+        ]
+    );
+    assert_eq!(
+        hoist_loader::interpolate::substitute("a${B}", &|_: &str| None).unwrap(),
+        "a"
+    );
+    let vars = hoist_loader::dotenv::parse("X=$C\n", FileId(0), &|_: &str| None).unwrap();
+    assert_eq!(vars.get("X").map(String::as_str), Some(""));
+    assert_eq!(
+        hoist_loader::take_warnings(),
+        vec![
+            "The \"B\" variable is not set. Defaulting to a blank string.",
+            "The \"C\" variable is not set. Defaulting to a blank string.",
+        ]
     );
 }

@@ -84,8 +84,9 @@ pub fn unset_warning(name: &str) -> String {
 ///
 /// Warnings (unset variables) are appended to `warnings`, one per use, in text order. On
 /// error, the first error in text order is returned (later parts are still evaluated, so
-/// their warnings are still collected, as upstream does).
-pub fn substitute(
+/// their warnings are still collected, as upstream does). [`crate::interpolate::substitute`]
+/// is the same with the warnings sent to [`crate::warnings`].
+pub fn substitute_with_warnings(
     template: &str,
     lookup: Lookup<'_>,
     warnings: &mut Vec<String>,
@@ -417,7 +418,7 @@ mod tests {
     fn unset_variables_warn_once_per_use() {
         let mut w = Vec::new();
         assert_eq!(
-            substitute("$X ${X} ${X-d} ${X:+a}", &env, &mut w).unwrap(),
+            substitute_with_warnings("$X ${X} ${X-d} ${X:+a}", &env, &mut w).unwrap(),
             "  d "
         );
         assert_eq!(w, vec![unset_warning("X"), unset_warning("X")]);
