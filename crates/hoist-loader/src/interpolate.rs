@@ -14,7 +14,7 @@
 //! send them to the loader's thread-local sink, [`crate::warnings`] (which drops repeats);
 //! the `*_with_warnings` variants append them to a caller's `Vec` instead, one per
 //! occurrence. The template language itself lives in [`template`]; variable extraction for
-//! `config --variables` in [`variables`].
+//! `config --variables` in [`mod@variables`].
 
 pub mod template;
 pub mod variables;

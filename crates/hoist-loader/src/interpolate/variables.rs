@@ -21,7 +21,7 @@ pub struct VariableUse {
 
 /// The variables used in one string, in the order upstream finds them: the text after a
 /// `${...}` before the variable itself, then the variables inside its default or alternate
-/// value. A name may appear several times; [`crate::interpolate::variables`] merges them.
+/// value. A name may appear several times; [`fn@crate::interpolate::variables`] merges them.
 pub fn variables_in(text: &str) -> Vec<VariableUse> {
     let mut out = Vec::new();
     collect(text, &mut out, 0);
