@@ -479,3 +479,41 @@ fn plain_api_sends_warnings_to_the_loader_sink() {
         ]
     );
 }
+
+/// More shapes checked against the oracle.
+#[test]
+fn oracle_shapes() {
+    let none = |_: &str| None;
+    let err = run(
+        json!({"services": {"web": {"ulimits": {"nofile": "unlimited"}}}}),
+        &none,
+    )
+    .0
+    .unwrap_err();
+    assert_eq!(
+        err.message,
+        "error while interpolating services.web.ulimits.nofile: failed to cast to expected type: strconv.Atoi: parsing \"unlimited\": invalid syntax"
+    );
+    let (result, warnings) = run(
+        json!({"services": {"web": {"deploy": {"replicas": "${R}"}}}}),
+        &none,
+    );
+    assert_eq!(
+        result.unwrap_err().message,
+        "error while interpolating services.web.deploy.replicas: failed to cast to expected type: strconv.Atoi: parsing \"\": invalid syntax"
+    );
+    assert_eq!(
+        warnings,
+        vec!["The \"R\" variable is not set. Defaulting to a blank string."]
+    );
+    let input = json!({"services": {"web": {"x-foo": {"init": "maybe"}}}});
+    assert_eq!(run(input.clone(), &none).0.unwrap(), input);
+    let err = run(
+        json!({"services": {"web": {"labels": ["A=${X:?need}"]}}}),
+        &none,
+    )
+    .0
+    .unwrap_err();
+    assert_eq!(err.message, "error while interpolating services.web.labels.[]: required variable X is missing a value: need");
+    assert_eq!(err.path.as_deref(), Some("services.web.labels[0]"));
+}
