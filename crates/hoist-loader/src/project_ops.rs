@@ -830,7 +830,7 @@ pub fn resolve_service_environments(root: &mut Node, env: &IndexMap<String, Stri
                         .or_else(|| environment.get(k).cloned().flatten())
                 };
                 let vars = if format == "raw" {
-                    dotenv::parse_raw(&text, FileId(u32::MAX))
+                    dotenv::parse_raw_with_lookup(&text, FileId(u32::MAX), &lookup)
                 } else {
                     dotenv::parse(&text, FileId(u32::MAX), &lookup)
                 }
