@@ -234,7 +234,17 @@ fn leaves(err: &ValidationError<'_>, out: &mut Vec<Problem>) {
             ProblemKind::Other(err.to_string())
         }
         ValidationErrorKind::AdditionalProperties { unexpected }
-        | ValidationErrorKind::UnevaluatedProperties { unexpected } => ProblemKind::UnknownKeys(unexpected.clone()),
+        | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
+            // When one branch of an `allOf` fails, the keys it declares count as unevaluated
+            // too; those are not unknown, the branch's own error describes the problem.
+            let allowed = allowed_names_at(&schema_at);
+            let unknown: Vec<String> =
+                unexpected.iter().filter(|k| !allowed.keys_allow(k)).cloned().collect();
+            if unknown.is_empty() {
+                return;
+            }
+            ProblemKind::UnknownKeys(unknown)
+        }
         ValidationErrorKind::Type { kind } => ProblemKind::Type(types_of(kind)),
         ValidationErrorKind::Enum { options } => {
             ProblemKind::Enum(options.as_array().cloned().unwrap_or_else(|| vec![(**options).clone()]))
@@ -479,7 +489,7 @@ fn unknown_key_error(root: &Node, parent: &[Step], parent_path: &str, key: &str,
     let mut e = LoadError::at(span, message).with_path(dotted(&key_at));
     if named_map {
         e = e.with_hint("names may only contain letters, digits, '.', '_' and '-'");
-    } else if let Some(s) = did_you_mean(key, allowed.iter().copied()) {
+    } else if let Some(s) = did_you_mean(key, allowed.iter()) {
         e = e.with_hint(format!("did you mean '{s}'?"));
     } else if key.starts_with("x_") || key.starts_with("X-") {
         e = e.with_hint("extension attributes must start with 'x-'");
@@ -495,8 +505,36 @@ fn is_named_map(at: &[Step]) -> bool {
     )
 }
 
+/// What keys a schema object allows: named properties and property-name patterns.
+#[derive(Debug, Default)]
+struct AllowedKeys {
+    /// Declared property names, sorted.
+    names: Vec<&'static str>,
+    /// `patternProperties` patterns.
+    patterns: Vec<&'static str>,
+}
+
+impl AllowedKeys {
+    /// True when `key` is declared or matches a pattern (only the `^x-` extension pattern and
+    /// the name pattern of named mappings occur in the compose schema).
+    fn keys_allow(&self, key: &str) -> bool {
+        self.names.contains(&key)
+            || self.patterns.iter().any(|p| match *p {
+                "^x-" => key.starts_with("x-"),
+                "^[a-zA-Z0-9._-]+$" => {
+                    !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+                }
+                _ => false,
+            })
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.names.iter().copied()
+    }
+}
+
 /// Property names the schema object at an evaluation path allows, resolving `$ref`s.
-fn allowed_names_at(schema_at: &[Step]) -> Vec<&'static str> {
+fn allowed_names_at(schema_at: &[Step]) -> AllowedKeys {
     let doc = schema_document();
     let mut node: &'static Json = doc;
     // The last step is the failing keyword itself; walk to the object that holds it.
@@ -513,27 +551,46 @@ fn allowed_names_at(schema_at: &[Step]) -> Vec<&'static str> {
         if key == "$ref" {
             match node.get("$ref").and_then(Json::as_str).and_then(resolve_ref) {
                 Some(target) => node = target,
-                None => return Vec::new(),
+                None => return AllowedKeys::default(),
             }
             continue;
         }
         node = match node {
             Json::Object(o) => match o.get(&key) {
                 Some(n) => n,
-                None => return Vec::new(),
+                None => return AllowedKeys::default(),
             },
             Json::Array(a) => match key.parse::<usize>().ok().and_then(|i| a.get(i)) {
                 Some(n) => n,
-                None => return Vec::new(),
+                None => return AllowedKeys::default(),
             },
-            _ => return Vec::new(),
+            _ => return AllowedKeys::default(),
         };
     }
-    let mut names = Vec::new();
-    collect_property_names(node, &mut names, 0);
-    names.sort_unstable();
-    names.dedup();
-    names
+    let mut allowed = AllowedKeys::default();
+    collect_property_names(node, &mut allowed.names, 0);
+    collect_patterns(node, &mut allowed.patterns, 0);
+    allowed.names.sort_unstable();
+    allowed.names.dedup();
+    allowed
+}
+
+/// Collects `patternProperties` patterns of a schema object, following `$ref` and `allOf`.
+fn collect_patterns(schema: &'static Json, out: &mut Vec<&'static str>, depth: usize) {
+    if depth > 8 {
+        return;
+    }
+    if let Some(props) = schema.get("patternProperties").and_then(Json::as_object) {
+        out.extend(props.keys().map(String::as_str));
+    }
+    if let Some(target) = schema.get("$ref").and_then(Json::as_str).and_then(resolve_ref) {
+        collect_patterns(target, out, depth + 1);
+    }
+    if let Some(parts) = schema.get("allOf").and_then(Json::as_array) {
+        for part in parts {
+            collect_patterns(part, out, depth + 1);
+        }
+    }
 }
 
 fn resolve_ref(reference: &str) -> Option<&'static Json> {
@@ -629,10 +686,10 @@ fn type_hint(types: &[JsonType], node: Option<&Node>) -> Option<String> {
         Value::Null if wants(JsonType::Object) || wants(JsonType::Array) => {
             Some("the value is empty; remove the key or give it a value".to_owned())
         }
-        Value::String(_) if wants(JsonType::Array) && !wants(JsonType::String) => {
+        Value::String(_) if types == [JsonType::Array] => {
             Some("write it as a list, e.g. `- item` on the next line".to_owned())
         }
-        Value::Map(_) if wants(JsonType::Array) && !wants(JsonType::Object) => {
+        Value::Map(_) if types == [JsonType::Array] => {
             Some("this attribute takes a list (`- item`), not a mapping".to_owned())
         }
         Value::Bool(b) if wants(JsonType::String) => Some(format!("quote it: \"{b}\"")),
