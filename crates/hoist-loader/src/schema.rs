@@ -162,6 +162,8 @@ struct Problem {
     specificity: usize,
     /// Order of discovery, to keep ties stable.
     order: usize,
+    /// Which `oneOf` / `anyOf` branch the error came from (0 outside any branch).
+    branch: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -176,6 +178,8 @@ enum ProblemKind {
     Const(Json),
     /// A required key is missing.
     Required(String),
+    /// Alternative branches each require a different key, none present.
+    RequiredOneOf(Vec<String>),
     /// A string does not match a pattern.
     Pattern(String),
     /// A number is too small (`inclusive` false for `exclusiveMinimum`).
@@ -215,17 +219,20 @@ fn types_of(kind: &TypeKind) -> Vec<JsonType> {
     }
 }
 
-/// Reduces one raw error to its most specific leaves (descending into `oneOf` / `anyOf`).
-fn leaves(err: &ValidationError<'_>, out: &mut Vec<Problem>) {
+/// Reduces one raw error to its most specific leaves (descending into `oneOf` / `anyOf`);
+/// `branch` identifies the alternative being explored, `next_branch` hands out new ids.
+fn leaves(err: &ValidationError<'_>, out: &mut Vec<Problem>, branch: usize, next_branch: &mut usize) {
     let at = steps_of(err.instance_path());
     let schema_at = steps_of(err.evaluation_path());
     let depth = at.len();
     let kind = match err.kind() {
         ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
             let before = out.len();
-            for branch in context {
-                for e in branch {
-                    leaves(e, out);
+            for alternative in context {
+                *next_branch += 1;
+                let id = *next_branch;
+                for e in alternative {
+                    leaves(e, out, id, next_branch);
                 }
             }
             if out.len() > before {
@@ -270,7 +277,7 @@ fn leaves(err: &ValidationError<'_>, out: &mut Vec<Problem>) {
         ProblemKind::UnknownKeys(_) => depth + 1,
         _ => depth,
     };
-    out.push(Problem { at, schema_at, kind, specificity, order: out.len() });
+    out.push(Problem { at, schema_at, kind, specificity, order: out.len(), branch });
 }
 
 /// Picks, among the leaves of one raw error, the one compose-go would show, improved: among
@@ -280,7 +287,24 @@ fn most_specific(mut candidates: Vec<Problem>) -> Option<Problem> {
     let best = candidates.iter().map(|p| p.specificity).max()?;
     candidates.retain(|p| p.specificity == best);
     if let Some(pos) = candidates.iter().position(|p| !matches!(p.kind, ProblemKind::Type(_))) {
-        return Some(candidates.swap_remove(pos));
+        let mut chosen = candidates.swap_remove(pos);
+        if matches!(chosen.kind, ProblemKind::Required(_)) && chosen.branch != 0 {
+            // One missing key per alternative: "needs one of 'a', 'b'".
+            let mut names: Vec<String> = Vec::new();
+            let mut branches: Vec<usize> = Vec::new();
+            for p in std::iter::once(&chosen).chain(candidates.iter()) {
+                if let ProblemKind::Required(name) = &p.kind {
+                    if p.at == chosen.at && !branches.contains(&p.branch) && !names.contains(name) {
+                        branches.push(p.branch);
+                        names.push(name.clone());
+                    }
+                }
+            }
+            if names.len() > 1 {
+                chosen.kind = ProblemKind::RequiredOneOf(names);
+            }
+        }
+        return Some(chosen);
     }
     let mut first = candidates.first()?.clone();
     let mut all_types: Vec<JsonType> = Vec::new();
@@ -304,7 +328,7 @@ fn collect(root: &Node, json: &Json) -> Vec<LoadError> {
     let mut problems: Vec<Problem> = Vec::new();
     for (order, err) in validator().iter_errors(json).enumerate() {
         let mut found = Vec::new();
-        leaves(&err, &mut found);
+        leaves(&err, &mut found, 0, &mut 0);
         if let Some(mut p) = most_specific(found) {
             p.order = order;
             problems.push(p);
@@ -382,6 +406,15 @@ fn best_span(root: &Node, at: &[Step]) -> Span {
     root.span
 }
 
+/// Sets the key path unless it is the document root.
+fn with_path(e: LoadError, path: &str) -> LoadError {
+    if path.is_empty() {
+        e
+    } else {
+        e.with_path(path)
+    }
+}
+
 /// Turns one problem into user errors (several for several unknown keys).
 fn describe(root: &Node, p: &Problem) -> Vec<LoadError> {
     let path = dotted(&p.at);
@@ -389,12 +422,11 @@ fn describe(root: &Node, p: &Problem) -> Vec<LoadError> {
     let node = locate(root, &p.at).map(|(n, _)| n);
     let span = best_span(root, &p.at);
     let found = node.map(found_name).unwrap_or_else(|| "nothing".to_owned());
-    let simple = |message: String| vec![LoadError::at(span, message).with_path(path.clone())];
+    let simple = |message: String| vec![with_path(LoadError::at(span, message), &path)];
     match &p.kind {
         ProblemKind::UnknownKeys(keys) => unknown_keys(root, p, keys),
         ProblemKind::Type(types) => {
-            let mut e = LoadError::at(span, format!("{here}: must be {}, found {found}", type_list(types)))
-                .with_path(path.clone());
+            let mut e = with_path(LoadError::at(span, format!("{here}: must be {}, found {found}", type_list(types))), &path);
             if let Some(hint) = type_hint(types, node) {
                 e = e.with_hint(hint);
             }
@@ -404,7 +436,7 @@ fn describe(root: &Node, p: &Problem) -> Vec<LoadError> {
             let words: Vec<String> = options.iter().map(show_json).collect();
             let mut e = LoadError::at(span, format!("{here}: must be one of {}, found {found}", words.join(", ")))
                 .with_path(path.clone());
-            if let Some(text) = node.and_then(Node::as_str) {
+            if let Some(text) = node.and_then(Node::as_str).filter(|t| t.chars().count() >= 3) {
                 let names: Vec<&str> = options.iter().filter_map(Json::as_str).collect();
                 if let Some(s) = did_you_mean(text, names.iter().copied()) {
                     e = e.with_hint(format!("did you mean '{s}'?"));
@@ -419,6 +451,10 @@ fn describe(root: &Node, p: &Problem) -> Vec<LoadError> {
                 e = e.with_hint("a long-syntax port needs the container port as `target`");
             }
             vec![e]
+        }
+        ProblemKind::RequiredOneOf(keys) => {
+            let names: Vec<String> = keys.iter().map(|k| format!("'{k}'")).collect();
+            simple(format!("{here}: needs one of the attributes {}", names.join(", ")))
         }
         ProblemKind::Pattern(pattern) => vec![pattern_error(span, &path, &here, &found, pattern)],
         ProblemKind::Minimum(limit, inclusive) => simple(format!(
