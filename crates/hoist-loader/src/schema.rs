@@ -419,8 +419,13 @@ fn with_path(e: LoadError, path: &str) -> LoadError {
 fn describe(root: &Node, p: &Problem) -> Vec<LoadError> {
     let path = dotted(&p.at);
     let here = if path.is_empty() { "top level".to_owned() } else { path.clone() };
-    let node = locate(root, &p.at).map(|(n, _)| n);
-    let span = best_span(root, &p.at);
+    let located = locate(root, &p.at);
+    let node = located.map(|(n, _)| n);
+    // An empty (or `null`) value has no text of its own: point at its key.
+    let span = match located {
+        Some((n, Some(key_span))) if n.is_null() => key_span,
+        _ => best_span(root, &p.at),
+    };
     let found = node.map(found_name).unwrap_or_else(|| "nothing".to_owned());
     let simple = |message: String| vec![with_path(LoadError::at(span, message), &path)];
     match &p.kind {
@@ -729,6 +734,8 @@ fn type_hint(types: &[JsonType], node: Option<&Node>) -> Option<String> {
             Some("this attribute takes a list (`- item`), not a mapping".to_owned())
         }
         Value::Bool(b) if wants(JsonType::String) => Some(format!("quote it: \"{b}\"")),
+        Value::Int(i) if types == [JsonType::String] => Some(format!("quote it: \"{i}\"")),
+        Value::Float(f) if types == [JsonType::String] => Some(format!("quote it: \"{f}\"")),
         _ => None,
     }
 }
