@@ -221,7 +221,12 @@ fn types_of(kind: &TypeKind) -> Vec<JsonType> {
 
 /// Reduces one raw error to its most specific leaves (descending into `oneOf` / `anyOf`);
 /// `branch` identifies the alternative being explored, `next_branch` hands out new ids.
-fn leaves(err: &ValidationError<'_>, out: &mut Vec<Problem>, branch: usize, next_branch: &mut usize) {
+fn leaves(
+    err: &ValidationError<'_>,
+    out: &mut Vec<Problem>,
+    branch: usize,
+    next_branch: &mut usize,
+) {
     let at = steps_of(err.instance_path());
     let schema_at = steps_of(err.evaluation_path());
     let depth = at.len();
@@ -245,26 +250,41 @@ fn leaves(err: &ValidationError<'_>, out: &mut Vec<Problem>, branch: usize, next
             // When one branch of an `allOf` fails, the keys it declares count as unevaluated
             // too; those are not unknown, the branch's own error describes the problem.
             let allowed = allowed_names_at(&schema_at);
-            let unknown: Vec<String> =
-                unexpected.iter().filter(|k| !allowed.keys_allow(k)).cloned().collect();
+            let unknown: Vec<String> = unexpected
+                .iter()
+                .filter(|k| !allowed.keys_allow(k))
+                .cloned()
+                .collect();
             if unknown.is_empty() {
                 return;
             }
             ProblemKind::UnknownKeys(unknown)
         }
         ValidationErrorKind::Type { kind } => ProblemKind::Type(types_of(kind)),
-        ValidationErrorKind::Enum { options } => {
-            ProblemKind::Enum(options.as_array().cloned().unwrap_or_else(|| vec![(**options).clone()]))
+        ValidationErrorKind::Enum { options } => ProblemKind::Enum(
+            options
+                .as_array()
+                .cloned()
+                .unwrap_or_else(|| vec![(**options).clone()]),
+        ),
+        ValidationErrorKind::Constant { expected_value } => {
+            ProblemKind::Const((**expected_value).clone())
         }
-        ValidationErrorKind::Constant { expected_value } => ProblemKind::Const((**expected_value).clone()),
-        ValidationErrorKind::Required { property } => {
-            ProblemKind::Required(property.as_str().map(str::to_owned).unwrap_or_else(|| property.to_string()))
-        }
+        ValidationErrorKind::Required { property } => ProblemKind::Required(
+            property
+                .as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|| property.to_string()),
+        ),
         ValidationErrorKind::Pattern { pattern } => ProblemKind::Pattern(pattern.clone()),
         ValidationErrorKind::Minimum { limit } => ProblemKind::Minimum(limit.clone(), true),
-        ValidationErrorKind::ExclusiveMinimum { limit } => ProblemKind::Minimum(limit.clone(), false),
+        ValidationErrorKind::ExclusiveMinimum { limit } => {
+            ProblemKind::Minimum(limit.clone(), false)
+        }
         ValidationErrorKind::Maximum { limit } => ProblemKind::Maximum(limit.clone(), true),
-        ValidationErrorKind::ExclusiveMaximum { limit } => ProblemKind::Maximum(limit.clone(), false),
+        ValidationErrorKind::ExclusiveMaximum { limit } => {
+            ProblemKind::Maximum(limit.clone(), false)
+        }
         ValidationErrorKind::MinItems { limit } => ProblemKind::MinItems(*limit),
         ValidationErrorKind::MaxItems { limit } => ProblemKind::MaxItems(*limit),
         ValidationErrorKind::MinProperties { limit } => ProblemKind::MinProperties(*limit),
@@ -277,7 +297,14 @@ fn leaves(err: &ValidationError<'_>, out: &mut Vec<Problem>, branch: usize, next
         ProblemKind::UnknownKeys(_) => depth + 1,
         _ => depth,
     };
-    out.push(Problem { at, schema_at, kind, specificity, order: out.len(), branch });
+    out.push(Problem {
+        at,
+        schema_at,
+        kind,
+        specificity,
+        order: out.len(),
+        branch,
+    });
 }
 
 /// Picks, among the leaves of one raw error, the one compose-go would show, improved: among
@@ -286,7 +313,10 @@ fn leaves(err: &ValidationError<'_>, out: &mut Vec<Problem>, branch: usize, next
 fn most_specific(mut candidates: Vec<Problem>) -> Option<Problem> {
     let best = candidates.iter().map(|p| p.specificity).max()?;
     candidates.retain(|p| p.specificity == best);
-    if let Some(pos) = candidates.iter().position(|p| !matches!(p.kind, ProblemKind::Type(_))) {
+    if let Some(pos) = candidates
+        .iter()
+        .position(|p| !matches!(p.kind, ProblemKind::Type(_)))
+    {
         let mut chosen = candidates.swap_remove(pos);
         if matches!(chosen.kind, ProblemKind::Required(_)) && chosen.branch != 0 {
             // One missing key per alternative: "needs one of 'a', 'b'".
@@ -335,11 +365,18 @@ fn collect(root: &Node, json: &Json) -> Vec<LoadError> {
         }
     }
     // An unknown key reported twice (e.g. by two schema branches) is one problem.
-    problems.sort_by(|a, b| b.specificity.cmp(&a.specificity).then(a.order.cmp(&b.order)));
+    problems.sort_by(|a, b| {
+        b.specificity
+            .cmp(&a.specificity)
+            .then(a.order.cmp(&b.order))
+    });
     let mut errors: Vec<LoadError> = Vec::new();
     for p in &problems {
         for e in describe(root, p) {
-            if !errors.iter().any(|x| x.path == e.path && x.message == e.message) {
+            if !errors
+                .iter()
+                .any(|x| x.path == e.path && x.message == e.message)
+            {
                 errors.push(e);
             }
         }
@@ -418,7 +455,11 @@ fn with_path(e: LoadError, path: &str) -> LoadError {
 /// Turns one problem into user errors (several for several unknown keys).
 fn describe(root: &Node, p: &Problem) -> Vec<LoadError> {
     let path = dotted(&p.at);
-    let here = if path.is_empty() { "top level".to_owned() } else { path.clone() };
+    let here = if path.is_empty() {
+        "top level".to_owned()
+    } else {
+        path.clone()
+    };
     let located = locate(root, &p.at);
     let node = located.map(|(n, _)| n);
     // An empty (or `null`) value has no text of its own: point at its key.
@@ -431,7 +472,13 @@ fn describe(root: &Node, p: &Problem) -> Vec<LoadError> {
     match &p.kind {
         ProblemKind::UnknownKeys(keys) => unknown_keys(root, p, keys),
         ProblemKind::Type(types) => {
-            let mut e = with_path(LoadError::at(span, format!("{here}: must be {}, found {found}", type_list(types))), &path);
+            let mut e = with_path(
+                LoadError::at(
+                    span,
+                    format!("{here}: must be {}, found {found}", type_list(types)),
+                ),
+                &path,
+            );
             if let Some(hint) = type_hint(types, node) {
                 e = e.with_hint(hint);
             }
@@ -439,9 +486,15 @@ fn describe(root: &Node, p: &Problem) -> Vec<LoadError> {
         }
         ProblemKind::Enum(options) => {
             let words: Vec<String> = options.iter().map(show_json).collect();
-            let mut e = LoadError::at(span, format!("{here}: must be one of {}, found {found}", words.join(", ")))
-                .with_path(path.clone());
-            if let Some(text) = node.and_then(Node::as_str).filter(|t| t.chars().count() >= 3) {
+            let mut e = LoadError::at(
+                span,
+                format!("{here}: must be one of {}, found {found}", words.join(", ")),
+            )
+            .with_path(path.clone());
+            if let Some(text) = node
+                .and_then(Node::as_str)
+                .filter(|t| t.chars().count() >= 3)
+            {
                 let names: Vec<&str> = options.iter().filter_map(Json::as_str).collect();
                 if let Some(s) = did_you_mean(text, names.iter().copied()) {
                     e = e.with_hint(format!("did you mean '{s}'?"));
@@ -451,7 +504,8 @@ fn describe(root: &Node, p: &Problem) -> Vec<LoadError> {
         }
         ProblemKind::Const(v) => simple(format!("{here}: must be {}, found {found}", show_json(v))),
         ProblemKind::Required(key) => {
-            let mut e = LoadError::at(span, format!("{here}: missing required attribute '{key}'")).with_path(path.clone());
+            let mut e = LoadError::at(span, format!("{here}: missing required attribute '{key}'"))
+                .with_path(path.clone());
             if key == "target" && path.contains(".ports[") {
                 e = e.with_hint("a long-syntax port needs the container port as `target`");
             }
@@ -459,20 +513,34 @@ fn describe(root: &Node, p: &Problem) -> Vec<LoadError> {
         }
         ProblemKind::RequiredOneOf(keys) => {
             let names: Vec<String> = keys.iter().map(|k| format!("'{k}'")).collect();
-            simple(format!("{here}: needs one of the attributes {}", names.join(", ")))
+            simple(format!(
+                "{here}: needs one of the attributes {}",
+                names.join(", ")
+            ))
         }
         ProblemKind::Pattern(pattern) => vec![pattern_error(span, &path, &here, &found, pattern)],
         ProblemKind::Minimum(limit, inclusive) => simple(format!(
             "{here}: must be {} {limit}, found {found}",
-            if *inclusive { "at least" } else { "greater than" }
+            if *inclusive {
+                "at least"
+            } else {
+                "greater than"
+            }
         )),
         ProblemKind::Maximum(limit, inclusive) => simple(format!(
             "{here}: must be {} {limit}, found {found}",
             if *inclusive { "at most" } else { "less than" }
         )),
-        ProblemKind::MinItems(n) => simple(format!("{here}: must have at least {n} item{}", plural(*n))),
-        ProblemKind::MaxItems(n) => simple(format!("{here}: must have at most {n} item{}", plural(*n))),
-        ProblemKind::MinProperties(n) => simple(format!("{here}: must have at least {n} attribute{}", plural(*n))),
+        ProblemKind::MinItems(n) => {
+            simple(format!("{here}: must have at least {n} item{}", plural(*n)))
+        }
+        ProblemKind::MaxItems(n) => {
+            simple(format!("{here}: must have at most {n} item{}", plural(*n)))
+        }
+        ProblemKind::MinProperties(n) => simple(format!(
+            "{here}: must have at least {n} attribute{}",
+            plural(*n)
+        )),
         ProblemKind::UniqueItems => vec![duplicate_item(root, span, &path, &here, node)],
         ProblemKind::OneOfMultiple => simple(format!("{here}: matches more than one allowed form")),
         ProblemKind::NotAllowed => match p.at.split_last() {
@@ -500,8 +568,20 @@ fn plural(n: u64) -> &'static str {
 fn unknown_keys(root: &Node, p: &Problem, keys: &[String]) -> Vec<LoadError> {
     let parent_path = dotted(&p.at);
     let mut ordered: Vec<&String> = keys.iter().collect();
-    if let Some((Node { value: Value::Map(m), .. }, _)) = locate(root, &p.at) {
-        let pos = |k: &str| m.entries.iter().position(|e| e.key == k).unwrap_or(usize::MAX);
+    if let Some((
+        Node {
+            value: Value::Map(m),
+            ..
+        },
+        _,
+    )) = locate(root, &p.at)
+    {
+        let pos = |k: &str| {
+            m.entries
+                .iter()
+                .position(|e| e.key == k)
+                .unwrap_or(usize::MAX)
+        };
         ordered.sort_by_key(|k| pos(k));
     }
     ordered
@@ -510,7 +590,13 @@ fn unknown_keys(root: &Node, p: &Problem, keys: &[String]) -> Vec<LoadError> {
         .collect()
 }
 
-fn unknown_key_error(root: &Node, parent: &[Step], parent_path: &str, key: &str, schema_at: &[Step]) -> LoadError {
+fn unknown_key_error(
+    root: &Node,
+    parent: &[Step],
+    parent_path: &str,
+    key: &str,
+    schema_at: &[Step],
+) -> LoadError {
     let mut key_at = parent.to_vec();
     key_at.push(Step::Key(key.to_owned()));
     let span = match locate(root, &key_at) {
@@ -563,7 +649,10 @@ impl AllowedKeys {
             || self.patterns.iter().any(|p| match *p {
                 "^x-" => key.starts_with("x-"),
                 "^[a-zA-Z0-9._-]+$" => {
-                    !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+                    !key.is_empty()
+                        && key
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
                 }
                 _ => false,
             })
@@ -583,14 +672,17 @@ fn allowed_names_at(schema_at: &[Step]) -> AllowedKeys {
         Some((_, rest)) => rest,
         None => schema_at,
     };
-    let mut steps = parent_steps.iter().peekable();
-    while let Some(step) = steps.next() {
+    for step in parent_steps {
         let key = match step {
             Step::Key(k) => k.clone(),
             Step::Index(i) => i.to_string(),
         };
         if key == "$ref" {
-            match node.get("$ref").and_then(Json::as_str).and_then(resolve_ref) {
+            match node
+                .get("$ref")
+                .and_then(Json::as_str)
+                .and_then(resolve_ref)
+            {
                 Some(target) => node = target,
                 None => return AllowedKeys::default(),
             }
@@ -624,7 +716,11 @@ fn collect_patterns(schema: &'static Json, out: &mut Vec<&'static str>, depth: u
     if let Some(props) = schema.get("patternProperties").and_then(Json::as_object) {
         out.extend(props.keys().map(String::as_str));
     }
-    if let Some(target) = schema.get("$ref").and_then(Json::as_str).and_then(resolve_ref) {
+    if let Some(target) = schema
+        .get("$ref")
+        .and_then(Json::as_str)
+        .and_then(resolve_ref)
+    {
         collect_patterns(target, out, depth + 1);
     }
     if let Some(parts) = schema.get("allOf").and_then(Json::as_array) {
@@ -647,7 +743,11 @@ fn collect_property_names(schema: &'static Json, out: &mut Vec<&'static str>, de
     if let Some(props) = schema.get("properties").and_then(Json::as_object) {
         out.extend(props.keys().map(String::as_str));
     }
-    if let Some(target) = schema.get("$ref").and_then(Json::as_str).and_then(resolve_ref) {
+    if let Some(target) = schema
+        .get("$ref")
+        .and_then(Json::as_str)
+        .and_then(resolve_ref)
+    {
         collect_property_names(target, out, depth + 1);
     }
     if let Some(parts) = schema.get("allOf").and_then(Json::as_array) {
@@ -754,7 +854,13 @@ fn pattern_error(span: Span, path: &str, here: &str, found: &str, pattern: &str)
 }
 
 /// Points at the second occurrence of a duplicated list item.
-fn duplicate_item(root: &Node, span: Span, path: &str, here: &str, node: Option<&Node>) -> LoadError {
+fn duplicate_item(
+    root: &Node,
+    span: Span,
+    path: &str,
+    here: &str,
+    node: Option<&Node>,
+) -> LoadError {
     let _ = root;
     if let Some(items) = node.and_then(Node::as_seq) {
         let jsons: Vec<Json> = items.iter().map(Node::to_json).collect();
@@ -769,7 +875,10 @@ fn duplicate_item(root: &Node, span: Span, path: &str, here: &str, node: Option<
                 let mut e = LoadError::at(dup.span, format!("{here}: duplicate item {shown}"))
                     .with_path(format!("{path}[{i}]"));
                 e = if first.span.is_real() {
-                    e.with_hint(format!("it already appears at line {}; items must be unique", first.span.line))
+                    e.with_hint(format!(
+                        "it already appears at line {}; items must be unique",
+                        first.span.line
+                    ))
                 } else {
                     e.with_hint("items must be unique")
                 };
@@ -787,14 +896,27 @@ mod tests {
     #[test]
     fn embedded_schema_compiles() {
         let doc = schema_document();
-        assert_eq!(doc.get("$id").and_then(Json::as_str), Some("compose_spec.json"));
+        assert_eq!(
+            doc.get("$id").and_then(Json::as_str),
+            Some("compose_spec.json")
+        );
         assert!(validator().is_valid(&serde_json::json!({"services": {"web": {"image": "x"}}})));
         assert!(!validator().is_valid(&serde_json::json!({"services": {"web": {"imagee": "x"}}})));
     }
 
     #[test]
     fn go_durations() {
-        for ok in ["0", "1s", "1m30s", "1.5h", "-2ms", "300us", "1h2m3s4ms", "+5s", ".5s"] {
+        for ok in [
+            "0",
+            "1s",
+            "1m30s",
+            "1.5h",
+            "-2ms",
+            "300us",
+            "1h2m3s4ms",
+            "+5s",
+            ".5s",
+        ] {
             assert!(is_go_duration(ok), "{ok}");
         }
         for bad in ["", "1", "1d", "abc", "1s2", "s", "-", "1.s.", "1x"] {
@@ -805,7 +927,16 @@ mod tests {
     #[test]
     fn service_attribute_names() {
         let names = service_attributes();
-        for n in ["image", "build", "ports", "deploy", "develop", "provider", "pre_start", "volumes"] {
+        for n in [
+            "image",
+            "build",
+            "ports",
+            "deploy",
+            "develop",
+            "provider",
+            "pre_start",
+            "volumes",
+        ] {
             assert!(names.contains(&n), "{n}");
         }
         assert!(!names.contains(&"triggers"));
@@ -813,7 +944,12 @@ mod tests {
 
     #[test]
     fn dotted_paths() {
-        let at = vec![Step::Key("services".into()), Step::Key("web".into()), Step::Key("ports".into()), Step::Index(0)];
+        let at = vec![
+            Step::Key("services".into()),
+            Step::Key("web".into()),
+            Step::Key("ports".into()),
+            Step::Index(0),
+        ];
         assert_eq!(dotted(&at), "services.web.ports[0]");
     }
 }

@@ -1035,11 +1035,25 @@ fn invalid_inputs_report_message_path_position_and_hint() {
         if e.message != case.message || got_path != case.path || at(&e) != case.at || !hint_ok {
             failures.push(format!(
                 "{}:\n  want {} | {} | {} | {}\n  got  {} | {} | {} | {}",
-                case.name, case.at, case.message, case.path, case.hint, at(&e), e.message, got_path, got_hint
+                case.name,
+                case.at,
+                case.message,
+                case.path,
+                case.hint,
+                at(&e),
+                e.message,
+                got_path,
+                got_hint
             ));
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), CASES.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ:\n{}",
+        failures.len(),
+        CASES.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -1087,8 +1101,10 @@ fn every_problem_is_listed_most_specific_first() {
 "#,
     );
     let all = hoist_loader::schema::validate_all(&root);
-    let summary: Vec<(String, String)> =
-        all.iter().map(|e| (e.path.clone().unwrap_or_default(), at(e))).collect();
+    let summary: Vec<(String, String)> = all
+        .iter()
+        .map(|e| (e.path.clone().unwrap_or_default(), at(e)))
+        .collect();
     assert_eq!(
         summary,
         vec![
@@ -1104,7 +1120,10 @@ fn several_unknown_keys_in_one_mapping_are_reported_in_source_order() {
     let root = parse("services:\n  web:\n    image: nginx\n    zzz: 1\n    aaa: 2\n");
     let all = hoist_loader::schema::validate_all(&root);
     let paths: Vec<String> = all.iter().filter_map(|e| e.path.clone()).collect();
-    assert_eq!(paths, vec!["services.web.zzz".to_owned(), "services.web.aaa".to_owned()]);
+    assert_eq!(
+        paths,
+        vec!["services.web.zzz".to_owned(), "services.web.aaa".to_owned()]
+    );
     assert_eq!(at(&all[0]), "4:5");
     assert_eq!(at(&all[1]), "5:5");
 }

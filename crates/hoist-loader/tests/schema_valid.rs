@@ -7,7 +7,9 @@ use schema_support::{assert_valid, parse};
 
 const VALID: &[(&str, &str)] = &[
     // oracle: valid
-    ("develop_watch", r#"services:
+    (
+        "develop_watch",
+        r#"services:
   web:
     image: nginx
     develop:
@@ -18,9 +20,12 @@ const VALID: &[(&str, &str)] = &[
           ignore: [node_modules]
         - path: package.json
           action: rebuild
-"#),
+"#,
+    ),
     // oracle: valid
-    ("extensions_everywhere", r#"x-common: &c
+    (
+        "extensions_everywhere",
+        r#"x-common: &c
   a: 1
 services:
   web:
@@ -57,9 +62,12 @@ configs:
   c:
     file: ./c
     x-cfg: 1
-"#),
+"#,
+    ),
     // oracle: valid
-    ("include_forms", r#"include:
+    (
+        "include_forms",
+        r#"include:
   - a.yaml
   - path: [b.yaml, c.yaml]
     project_directory: .
@@ -67,9 +75,12 @@ configs:
 services:
   web:
     image: nginx
-"#),
+"#,
+    ),
     // oracle: valid
-    ("job", r#"services:
+    (
+        "job",
+        r#"services:
   web:
     image: nginx
 jobs:
@@ -84,9 +95,12 @@ jobs:
     image: y
     triggers:
       manual: true
-"#),
+"#,
+    ),
     // oracle: valid
-    ("many_forms", r#"services:
+    (
+        "many_forms",
+        r#"services:
   web:
     image: nginx
     build: .
@@ -137,9 +151,12 @@ networks:
     ipam:
       config:
         - subnet: 10.0.0.0/24
-"#),
+"#,
+    ),
     // oracle: valid
-    ("models", r#"services:
+    (
+        "models",
+        r#"services:
   web:
     image: nginx
     models:
@@ -151,18 +168,24 @@ models:
     model: ai/smollm2
     context_size: 1024
     runtime_flags: ["--verbose"]
-"#),
+"#,
+    ),
     // oracle: valid
-    ("models_list", r#"services:
+    (
+        "models_list",
+        r#"services:
   web:
     image: nginx
     models: [llm]
 models:
   llm:
     model: ai/smollm2
-"#),
+"#,
+    ),
     // oracle: valid
-    ("null_values", r#"services:
+    (
+        "null_values",
+        r#"services:
   web:
     image: nginx
     environment:
@@ -180,16 +203,22 @@ networks:
 volumes:
   data:
 secrets: {}
-"#),
+"#,
+    ),
     // the oracle passes the schema and then reports the missing target port (a later check)
-    ("ports_item_map_no_target", r#"services:
+    (
+        "ports_item_map_no_target",
+        r#"services:
   web:
     image: nginx
     ports:
       - published: 80
-"#),
+"#,
+    ),
     // oracle: valid
-    ("pre_start", r#"services:
+    (
+        "pre_start",
+        r#"services:
   web:
     image: nginx
     pre_start:
@@ -200,18 +229,24 @@ secrets: {}
         user: root
     pre_stop:
       - command: ["echo", "bye"]
-"#),
+"#,
+    ),
     // oracle: valid
-    ("provider", r#"services:
+    (
+        "provider",
+        r#"services:
   db:
     provider:
       type: awesomecloud
       options:
         type: mysql
         size: 256
-"#),
+"#,
+    ),
     // not schema errors: the oracle accepts these in the schema and rejects only the port without target later
-    ("schema_only_checks", r#"services:
+    (
+        "schema_only_checks",
+        r#"services:
   web:
     image: nginx
     restart: sometimes
@@ -224,24 +259,33 @@ secrets: {}
       - user: root
     ports:
       - published: 80
-"#),
+"#,
+    ),
     // upstream TestValidateIsolation
-    ("up_isolation", r#"services:
+    (
+        "up_isolation",
+        r#"services:
   foo:
     image: busybox
     isolation: some-isolation-value
-"#),
+"#,
+    ),
     // upstream TestValidatePlacement
-    ("up_placement", r#"services:
+    (
+        "up_placement",
+        r#"services:
   foo:
     image: busybox
     deploy:
       placement:
         preferences:
           - spread: node.labels.az
-"#),
+"#,
+    ),
     // upstream TestValidateRollbackConfigWithUpdateConfigFull
-    ("up_rollback_full", r#"services:
+    (
+        "up_rollback_full",
+        r#"services:
   foo:
     image: busybox
     deploy:
@@ -257,17 +301,23 @@ secrets: {}
         delay: 10s
         failure_action: pause
         monitor: 10s
-"#),
+"#,
+    ),
     // upstream TestValidateSecretConfigNames; the oracle passes the schema and then asks for `file`/`environment`/`content` (a later consistency check)
-    ("up_secret_config_names", r#"configs:
+    (
+        "up_secret_config_names",
+        r#"configs:
   bar:
     name: foobar
 secrets:
   baz:
     name: foobaz
-"#),
+"#,
+    ),
     // upstream TestValidateAllowsXFields; the oracle passes the schema and then asks for `file`/`environment`/`content` on the config (a later check)
-    ("up_x_fields", r#"services:
+    (
+        "up_x_fields",
+        r#"services:
   bar:
     x-extra-stuff: {}
   foo:
@@ -286,12 +336,18 @@ configs:
 secrets:
   bar:
     x-extra-stuff: {}
-"#),
+"#,
+    ),
     // upstream TestValidateAllowsXTopLevelFields
-    ("up_x_top", r#"x-extra-stuff: {}
-"#),
+    (
+        "up_x_top",
+        r#"x-extra-stuff: {}
+"#,
+    ),
     // upstream schema/using-variables.yaml: uninterpolated `${VARIABLE}` strings everywhere
-    ("using-variables", r#"name: ${VARIABLE}
+    (
+        "using-variables",
+        r#"name: ${VARIABLE}
 services:
   foo:
     deploy:
@@ -414,15 +470,21 @@ configs:
 secrets:
   secret1:
     external: ${VARIABLE}
-"#),
+"#,
+    ),
     // oracle: valid
-    ("version_key", r#"version: "3.9"
+    (
+        "version_key",
+        r#"version: "3.9"
 services:
   web:
     image: nginx
-"#),
+"#,
+    ),
     // oracle: valid
-    ("x_ext_ok", r#"x-foo: 1
+    (
+        "x_ext_ok",
+        r#"x-foo: 1
 services:
   web:
     image: nginx
@@ -433,7 +495,8 @@ services:
 networks:
   n:
     x-c: 3
-"#),
+"#,
+    ),
 ];
 
 #[test]
@@ -443,7 +506,10 @@ fn oracle_valid_inputs_pass() {
         if let Err(e) = hoist_loader::schema::validate(&root) {
             panic!("{name}: expected valid, got `{e}`");
         }
-        assert!(hoist_loader::schema::validate_all(&root).is_empty(), "{name}");
+        assert!(
+            hoist_loader::schema::validate_all(&root).is_empty(),
+            "{name}"
+        );
     }
 }
 
@@ -479,11 +545,23 @@ fn service_attribute_names_come_from_the_schema() {
     // 92 spec attributes plus pre_start (see the behaviour notes), all sorted.
     assert!(names.len() >= 90, "{}", names.len());
     assert!(names.windows(2).all(|w| w[0] < w[1]));
-    for n in ["image", "build", "develop", "provider", "pre_start", "post_start", "models", "gpus"] {
+    for n in [
+        "image",
+        "build",
+        "develop",
+        "provider",
+        "pre_start",
+        "post_start",
+        "models",
+        "gpus",
+    ] {
         assert!(names.contains(&n), "{n}");
     }
     let top = hoist_loader::schema::top_level_attributes();
-    for n in ["version", "name", "include", "services", "networks", "volumes", "secrets", "configs", "models"] {
+    for n in [
+        "version", "name", "include", "services", "networks", "volumes", "secrets", "configs",
+        "models",
+    ] {
         assert!(top.contains(&n), "{n}");
     }
 }

@@ -9,7 +9,12 @@ use hoist_loader::{FileId, LoadError, Node, Span, Value};
 use saphyr_parser::{Event, Parser, ScalarStyle};
 
 fn span_of(marker: &saphyr_parser::Marker) -> Span {
-    Span { file: FileId(0), line: marker.line() as u32, col: marker.col() as u32 + 1, offset: marker.index() }
+    Span {
+        file: FileId(0),
+        line: marker.line() as u32,
+        col: marker.col() as u32 + 1,
+        offset: marker.index(),
+    }
 }
 
 fn scalar(text: &str, style: ScalarStyle) -> Value {
@@ -24,9 +29,13 @@ fn scalar(text: &str, style: ScalarStyle) -> Value {
             if let Ok(i) = text.parse::<i64>() {
                 Value::Int(i)
             } else if text.chars().any(|c| c.is_ascii_digit())
-                && text.chars().all(|c| c.is_ascii_digit() || "+-.eE".contains(c))
+                && text
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || "+-.eE".contains(c))
             {
-                text.parse::<f64>().map(Value::Float).unwrap_or_else(|_| Value::String(text.to_owned()))
+                text.parse::<f64>()
+                    .map(Value::Float)
+                    .unwrap_or_else(|_| Value::String(text.to_owned()))
             } else {
                 Value::String(text.to_owned())
             }
@@ -46,8 +55,19 @@ pub fn parse(text: &str) -> Node {
         pos += 1;
     }
     pos += 1;
-    if matches!(events.get(pos).map(|e| &e.0), Some(Event::DocumentEnd) | None) {
-        return Node::new(Value::Null, Span { file: FileId(0), line: 1, col: 1, offset: 0 });
+    if matches!(
+        events.get(pos).map(|e| &e.0),
+        Some(Event::DocumentEnd) | None
+    ) {
+        return Node::new(
+            Value::Null,
+            Span {
+                file: FileId(0),
+                line: 1,
+                col: 1,
+                offset: 0,
+            },
+        );
     }
     read(&events, &mut pos)
 }
@@ -77,7 +97,11 @@ fn read(events: &[(Event<'_>, Span)], pos: &mut usize) -> Node {
                     Value::Null => "null".to_owned(),
                     other => panic!("unsupported key {other:?}"),
                 };
-                entries.push(Entry { key: name, key_span: key.span, value });
+                entries.push(Entry {
+                    key: name,
+                    key_span: key.span,
+                    value,
+                });
             }
             *pos += 1;
             Node::new(Value::Map(Mapping { entries }), *span)
