@@ -616,12 +616,34 @@ fn unknown_key_error(
     let mut e = LoadError::at(span, message).with_path(dotted(&key_at));
     if named_map {
         e = e.with_hint("names may only contain letters, digits, '.', '_' and '-'");
-    } else if let Some(s) = did_you_mean(key, allowed.iter()) {
+    } else if let Some(s) = suggest(key, &allowed.names) {
         e = e.with_hint(format!("did you mean '{s}'?"));
     } else if key.starts_with("x_") || key.starts_with("X-") {
         e = e.with_hint("extension attributes must start with 'x-'");
     }
     e
+}
+
+/// The attribute a mistyped key most likely meant: a close spelling, or the same letters
+/// without separators and case (`projectdir` for `project_directory`, `CapAdd` for `cap_add`).
+fn suggest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    if let Some(s) = did_you_mean(word, candidates.iter().copied()) {
+        return Some(s);
+    }
+    let squash = |w: &str| -> String {
+        w.chars()
+            .filter(|c| *c != '_' && *c != '-')
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let typed = squash(word);
+    if typed.chars().count() < 4 {
+        return None;
+    }
+    candidates.iter().copied().find(|c| {
+        let c = squash(c);
+        c == typed || c.starts_with(&typed) || typed.starts_with(&c)
+    })
 }
 
 /// True when the mapping at `at` is keyed by user-chosen names (`services`, `networks`...).
@@ -656,10 +678,6 @@ impl AllowedKeys {
                 }
                 _ => false,
             })
-    }
-
-    fn iter(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.names.iter().copied()
     }
 }
 
@@ -827,8 +845,19 @@ fn type_hint(types: &[JsonType], node: Option<&Node>) -> Option<String> {
         Value::Null if wants(JsonType::Object) || wants(JsonType::Array) => {
             Some("the value is empty; remove the key or give it a value".to_owned())
         }
-        Value::String(_) if types == [JsonType::Array] => {
-            Some("write it as a list, e.g. `- item` on the next line".to_owned())
+        Value::String(_) | Value::Int(_) | Value::Float(_) | Value::Bool(_)
+            if types == [JsonType::Array] =>
+        {
+            let text = match node.to_json() {
+                Json::String(s) => s,
+                other => other.to_string(),
+            };
+            Some(format!("write it as a list, e.g. `[{text}]`"))
+        }
+        Value::String(_) | Value::Int(_) | Value::Float(_) | Value::Bool(_)
+            if wants(JsonType::Object) && wants(JsonType::Array) && !wants(JsonType::String) =>
+        {
+            Some("write `KEY: value` lines, or a list of `KEY=value` items".to_owned())
         }
         Value::Map(_) if types == [JsonType::Array] => {
             Some("this attribute takes a list (`- item`), not a mapping".to_owned())
@@ -940,6 +969,15 @@ mod tests {
             assert!(names.contains(&n), "{n}");
         }
         assert!(!names.contains(&"triggers"));
+    }
+
+    #[test]
+    fn suggestions_ignore_separators_and_case() {
+        let names = ["project_directory", "path", "env_file", "cap_add"];
+        assert_eq!(suggest("projectdir", &names), Some("project_directory"));
+        assert_eq!(suggest("CapAdd", &names), Some("cap_add"));
+        assert_eq!(suggest("envfile", &names), Some("env_file"));
+        assert_eq!(suggest("zzz", &names), None);
     }
 
     #[test]

@@ -74,7 +74,7 @@ const CASES: &[Case] = &[
         message: "services.web.ports: must be a list, found an integer (80)",
         path: "services.web.ports",
         at: "4:12",
-        hint: "",
+        hint: "write it as a list, e.g. `[80]`",
     },
     Case {
         name: "ports_item_bool",
@@ -142,7 +142,7 @@ const CASES: &[Case] = &[
         message: "services.web.environment: must be a mapping or a list, found an integer (12)",
         path: "services.web.environment",
         at: "4:18",
-        hint: "",
+        hint: "write `KEY: value` lines, or a list of `KEY=value` items",
     },
     Case {
         name: "env_nested",
@@ -310,7 +310,7 @@ networks:
         message: "services.web.ports: must be a list, found an integer (80)",
         path: "services.web.ports",
         at: "5:12",
-        hint: "",
+        hint: "write it as a list, e.g. `[80]`",
     },
     Case {
         name: "secrets_unknown",
@@ -631,7 +631,7 @@ services:
         message: "services.dict-env.environment: must be a mapping or a list, found a string ('FOO=1')",
         path: "services.dict-env.environment",
         at: "4:18",
-        hint: "",
+        hint: "write `KEY: value` lines, or a list of `KEY=value` items",
     },
     Case {
         name: "env_value_list",
