@@ -29,24 +29,65 @@ fn schema_document() -> &'static Json {
     DOC.get_or_init(|| serde_json::from_str(COMPOSE_SPEC_SCHEMA).unwrap_or(Json::Bool(true)))
 }
 
-/// The compiled validator, built on first use.
+/// Compiles a schema document as draft 2020-12, with compose-go's `duration` format.
+fn compile(schema: &Json) -> Validator {
+    let options = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .with_base_uri("https://hoist.invalid/compose_spec.json")
+        .with_format("duration", is_go_duration)
+        .should_validate_formats(false);
+    match options.build(schema) {
+        Ok(v) => v,
+        // The embedded schema is fixed and tested to compile; an always-true schema keeps
+        // this path panic-free should that ever change.
+        Err(_) => jsonschema::options()
+            .build(&Json::Bool(true))
+            .unwrap_or_else(|_| unreachable!("the `true` schema always compiles")),
+    }
+}
+
+/// The compiled validator for a whole model, built on first use.
 fn validator() -> &'static Validator {
     static VALIDATOR: OnceLock<Validator> = OnceLock::new();
+    VALIDATOR.get_or_init(|| compile(schema_document()))
+}
+
+/// A validator for one service (`$defs/service`), used to find the invalid services of a
+/// large model quickly before collecting detailed errors.
+fn service_validator() -> &'static Validator {
+    static VALIDATOR: OnceLock<Validator> = OnceLock::new();
     VALIDATOR.get_or_init(|| {
-        let options = jsonschema::options()
-            .with_draft(jsonschema::Draft::Draft202012)
-            .with_base_uri("https://hoist.invalid/compose_spec.json")
-            .with_format("duration", is_go_duration)
-            .should_validate_formats(false);
-        match options.build(schema_document()) {
-            Ok(v) => v,
-            // The embedded schema is fixed and tested to compile; an always-true schema keeps
-            // this path panic-free should that ever change.
-            Err(_) => jsonschema::options()
-                .build(&Json::Bool(true))
-                .unwrap_or_else(|_| unreachable!("the `true` schema always compiles")),
+        let doc = schema_document();
+        let mut root = serde_json::Map::new();
+        for key in ["$schema", "$id", "$defs"] {
+            if let Some(v) = doc.get(key) {
+                root.insert(key.to_owned(), v.clone());
+            }
         }
+        root.insert(
+            "$ref".to_owned(),
+            Json::String("#/$defs/service".to_owned()),
+        );
+        compile(&Json::Object(root))
     })
+}
+
+/// True for a service, network, volume... name the schema accepts (`^[a-zA-Z0-9._-]+$`).
+fn is_valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+}
+
+/// Drops the services that are valid on their own: detailed error collection is much slower
+/// than a yes/no check, and a valid service cannot cause an error elsewhere. Instance paths
+/// stay the same because the remaining services keep their names.
+fn keep_invalid_services(json: &mut Json) {
+    if let Some(Json::Object(services)) = json.get_mut("services") {
+        services
+            .retain(|name, service| !is_valid_name(name) || !service_validator().is_valid(service));
+    }
 }
 
 /// Validates a whole model (after merge, before canonicalisation) against the compose spec.
@@ -57,6 +98,8 @@ pub fn validate(root: &Node) -> Result<()> {
     if validator().is_valid(&json) {
         return Ok(());
     }
+    let mut json = json;
+    keep_invalid_services(&mut json);
     match collect(root, &json).into_iter().next() {
         Some(err) => Err(err),
         None => Ok(()),
@@ -69,6 +112,8 @@ pub fn validate_all(root: &Node) -> Vec<LoadError> {
     if validator().is_valid(&json) {
         return Vec::new();
     }
+    let mut json = json;
+    keep_invalid_services(&mut json);
     collect(root, &json)
 }
 
@@ -670,12 +715,7 @@ impl AllowedKeys {
         self.names.contains(&key)
             || self.patterns.iter().any(|p| match *p {
                 "^x-" => key.starts_with("x-"),
-                "^[a-zA-Z0-9._-]+$" => {
-                    !key.is_empty()
-                        && key
-                            .chars()
-                            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
-                }
+                "^[a-zA-Z0-9._-]+$" => is_valid_name(key),
                 _ => false,
             })
     }
