@@ -665,6 +665,12 @@ fn unknown_key_error(
         e = e.with_hint(format!("did you mean '{s}'?"));
     } else if key.starts_with("x_") || key.starts_with("X-") {
         e = e.with_hint("extension attributes must start with 'x-'");
+    } else if matches!(parent, [Step::Key(section), _] if section == "jobs")
+        && service_attributes().contains(&key)
+    {
+        e = e.with_hint(format!(
+            "'{key}' is a service attribute; jobs do not support it"
+        ));
     }
     e
 }

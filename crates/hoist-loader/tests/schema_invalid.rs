@@ -1018,6 +1018,108 @@ models:
         at: "4:23",
         hint: "it already appears at line 4; items must be unique",
     },
+    Case {
+        name: "job_unknown",
+        yaml: r#"jobs:
+  backup:
+    image: alpine
+    triggers:
+      manual: true
+    restart: always
+"#,
+        oracle: "jobs.backup.restart false schema",
+        message: "jobs.backup: unknown attribute 'restart'",
+        path: "jobs.backup.restart",
+        at: "6:5",
+        hint: "'restart' is a service attribute; jobs do not support it",
+    },
+    Case {
+        name: "job_schedule_bad",
+        yaml: r#"jobs:
+  backup:
+    image: alpine
+    triggers:
+      schedule:
+        - cron: "0 * * * *"
+          concurrency: parallel
+"#,
+        oracle: "jobs.backup.triggers.schedule.0.concurrency value must be one of 'forbid', 'queue'",
+        message: "jobs.backup.triggers.schedule[0].concurrency: must be one of 'forbid', 'queue', found a string ('parallel')",
+        path: "jobs.backup.triggers.schedule[0].concurrency",
+        at: "7:24",
+        hint: "",
+    },
+    Case {
+        name: "model_unknown",
+        yaml: r#"models:
+  llm:
+    model: ai/smollm2
+    contextsize: 10
+"#,
+        oracle: "models.llm additional properties 'contextsize' not allowed",
+        message: "models.llm: unknown attribute 'contextsize'",
+        path: "models.llm.contextsize",
+        at: "4:5",
+        hint: "did you mean 'context_size'?",
+    },
+    Case {
+        name: "watch_unknown",
+        yaml: r#"services:
+  web:
+    image: nginx
+    develop:
+      watch:
+        - path: .
+          action: sync
+          taget: /app
+"#,
+        oracle: "services.web.develop.watch.0 additional properties 'taget' not allowed",
+        message: "services.web.develop.watch[0]: unknown attribute 'taget'",
+        path: "services.web.develop.watch[0].taget",
+        at: "8:11",
+        hint: "did you mean 'target'?",
+    },
+    Case {
+        name: "hook_unknown",
+        yaml: r#"services:
+  web:
+    image: nginx
+    post_start:
+      - command: echo hi
+        privilegd: true
+"#,
+        oracle: "services.web.post_start.0 additional properties 'privilegd' not allowed",
+        message: "services.web.post_start[0]: unknown attribute 'privilegd'",
+        path: "services.web.post_start[0].privilegd",
+        at: "6:9",
+        hint: "did you mean 'privileged'?",
+    },
+    Case {
+        name: "capital_image",
+        yaml: r#"services:
+  web:
+    Image: nginx
+"#,
+        oracle: "services.web.Image false schema",
+        message: "services.web: unknown attribute 'Image'",
+        path: "services.web.Image",
+        at: "3:5",
+        hint: "did you mean 'image'?",
+    },
+    Case {
+        name: "deploy_mode_int",
+        yaml: r#"services:
+  web:
+    image: nginx
+    deploy:
+      mode: 1
+"#,
+        oracle: "services.web.deploy.mode must be a string",
+        message: "services.web.deploy.mode: must be a string, found an integer (1)",
+        path: "services.web.deploy.mode",
+        at: "5:13",
+        hint: "quote it: \"1\"",
+    },
 ];
 
 #[test]
