@@ -6,8 +6,14 @@
 //! with the `jsonschema` crate and compiled once per process.
 //!
 //! Raw schema errors are turned into one [`LoadError`] per problem: the error points at the
-//! offending value (or, for an unknown attribute, at its key), carries the dotted key path and,
-//! where possible, a hint such as "did you mean 'image'?". When a value breaks several rules,
+//! offending value (or, for an unknown attribute, at its key), carries the dotted key path of
+//! the value (for an unknown attribute: of the mapping that holds it) and, where possible, a
+//! hint such as "did you mean 'image'?". Messages start with that path:
+//! `services.web: unknown attribute 'imagee'`, `services.web.ports: must be a list, found an
+//! integer (80)`.
+//!
+//! The schema expects compose-go's earlier steps to have run: `include` applied and removed,
+//! and duplicates removed from the lists compose-go de-duplicates (`ports`, `volumes`, `dns`...). When a value breaks several rules,
 //! the "most specific" error wins, the way compose-go chooses: the deepest instance location,
 //! with unknown attributes counting one level deeper than the mapping that holds them.
 
@@ -591,8 +597,7 @@ fn describe(root: &Node, p: &Problem) -> Vec<LoadError> {
         ProblemKind::NotAllowed => match p.at.split_last() {
             Some((Step::Key(key), parent)) => {
                 let parent_path = dotted(parent);
-                let mut e = unknown_key_error(root, parent, &parent_path, key, &p.schema_at);
-                e.path = Some(path.clone());
+                let e = unknown_key_error(root, parent, &parent_path, key, &p.schema_at);
                 vec![e]
             }
             _ => simple(format!("{here}: not allowed")),
@@ -658,7 +663,7 @@ fn unknown_key_error(
     } else {
         format!("{parent_path}: unknown attribute '{key}'")
     };
-    let mut e = LoadError::at(span, message).with_path(dotted(&key_at));
+    let mut e = with_path(LoadError::at(span, message), parent_path);
     if named_map {
         e = e.with_hint("names may only contain letters, digits, '.', '_' and '-'");
     } else if let Some(s) = suggest(key, &allowed.names) {

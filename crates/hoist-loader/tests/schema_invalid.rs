@@ -47,7 +47,7 @@ const CASES: &[Case] = &[
 "#,
         oracle: "services.web.imagee false schema",
         message: "services.web: unknown attribute 'imagee'",
-        path: "services.web.imagee",
+        path: "services.web",
         at: "4:5",
         hint: "did you mean 'image'?",
     },
@@ -59,7 +59,7 @@ const CASES: &[Case] = &[
 "#,
         oracle: " additional properties 'servces' not allowed",
         message: "unknown top-level attribute 'servces'",
-        path: "servces",
+        path: "",
         at: "1:1",
         hint: "did you mean 'services'?",
     },
@@ -101,7 +101,7 @@ const CASES: &[Case] = &[
 "#,
         oracle: "services.web.ports.0 additional properties 'publsihed' not allowed",
         message: "services.web.ports[0]: unknown attribute 'publsihed'",
-        path: "services.web.ports[0].publsihed",
+        path: "services.web.ports[0]",
         at: "6:9",
         hint: "did you mean 'published'?",
     },
@@ -127,7 +127,7 @@ const CASES: &[Case] = &[
 "#,
         oracle: "services.web.build additional properties 'dockerfiel' not allowed",
         message: "services.web.build: unknown attribute 'dockerfiel'",
-        path: "services.web.build.dockerfiel",
+        path: "services.web.build",
         at: "5:7",
         hint: "did you mean 'dockerfile'?",
     },
@@ -189,7 +189,7 @@ const CASES: &[Case] = &[
 "#,
         oracle: "services additional properties 'web app' not allowed",
         message: "services: invalid name 'web app'",
-        path: "services.web app",
+        path: "services",
         at: "2:3",
         hint: "names may only contain letters, digits, '.', '_' and '-'",
     },
@@ -203,7 +203,7 @@ const CASES: &[Case] = &[
 "#,
         oracle: "services.web.deploy additional properties 'replica' not allowed",
         message: "services.web.deploy: unknown attribute 'replica'",
-        path: "services.web.deploy.replica",
+        path: "services.web.deploy",
         at: "5:7",
         hint: "did you mean 'replicas'?",
     },
@@ -231,7 +231,7 @@ networks:
 "#,
         oracle: "networks.front additional properties 'drivr' not allowed",
         message: "networks.front: unknown attribute 'drivr'",
-        path: "networks.front.drivr",
+        path: "networks.front",
         at: "6:5",
         hint: "did you mean 'driver'?",
     },
@@ -262,7 +262,7 @@ networks:
 "#,
         oracle: "services.web.healthcheck additional properties 'intervall' not allowed",
         message: "services.web.healthcheck: unknown attribute 'intervall'",
-        path: "services.web.healthcheck.intervall",
+        path: "services.web.healthcheck",
         at: "6:7",
         hint: "did you mean 'interval'?",
     },
@@ -323,7 +323,7 @@ services:
 "#,
         oracle: "secrets.s additional properties 'fil' not allowed",
         message: "secrets.s: unknown attribute 'fil'",
-        path: "secrets.s.fil",
+        path: "secrets.s",
         at: "3:5",
         hint: "did you mean 'file'?",
     },
@@ -448,7 +448,7 @@ services:
 "#,
         oracle: "services.web.logging additional properties 'option' not allowed",
         message: "services.web.logging: unknown attribute 'option'",
-        path: "services.web.logging.option",
+        path: "services.web.logging",
         at: "6:7",
         hint: "did you mean 'options'?",
     },
@@ -568,7 +568,7 @@ services:
 "#,
         oracle: "services.tmpfs.volumes.0 additional properties 'foo' not allowed",
         message: "services.tmpfs.volumes[0]: unknown attribute 'foo'",
-        path: "services.tmpfs.volumes[0].foo",
+        path: "services.tmpfs.volumes[0]",
         at: "7:9",
         hint: "",
     },
@@ -715,7 +715,7 @@ services:
 "#,
         oracle: "services.foo.deploy.resources additional properties 'impossible' not allowed",
         message: "services.foo.deploy.resources: unknown attribute 'impossible'",
-        path: "services.foo.deploy.resources.impossible",
+        path: "services.foo.deploy.resources",
         at: "6:9",
         hint: "",
     },
@@ -880,7 +880,7 @@ models:
 "#,
         oracle: "services.web.contianer_name false schema",
         message: "services.web: unknown attribute 'contianer_name'",
-        path: "services.web.contianer_name",
+        path: "services.web",
         at: "4:5",
         hint: "did you mean 'container_name'?",
     },
@@ -893,7 +893,7 @@ models:
 "#,
         oracle: "services.web.x_meta false schema",
         message: "services.web: unknown attribute 'x_meta'",
-        path: "services.web.x_meta",
+        path: "services.web",
         at: "4:5",
         hint: "extension attributes must start with 'x-'",
     },
@@ -909,7 +909,7 @@ models:
 "#,
         oracle: "services.web.deploy.restart_policy additional properties 'max_attempt' not allowed",
         message: "services.web.deploy.restart_policy: unknown attribute 'max_attempt'",
-        path: "services.web.deploy.restart_policy.max_attempt",
+        path: "services.web.deploy.restart_policy",
         at: "7:9",
         hint: "did you mean 'max_attempts'?",
     },
@@ -942,7 +942,7 @@ models:
 "#,
         oracle: "services.web.credential_spec additional properties 'fil' not allowed",
         message: "services.web.credential_spec: unknown attribute 'fil'",
-        path: "services.web.credential_spec.fil",
+        path: "services.web.credential_spec",
         at: "5:7",
         hint: "did you mean 'file'?",
     },
@@ -970,7 +970,7 @@ models:
 "#,
         oracle: "services.web.env_file.0 additional properties 'requird' not allowed",
         message: "services.web.env_file[0]: unknown attribute 'requird'",
-        path: "services.web.env_file[0].requird",
+        path: "services.web.env_file[0]",
         at: "6:9",
         hint: "did you mean 'required'?",
     },
@@ -988,7 +988,7 @@ models:
 "#,
         oracle: "services.b.ports.0 additional properties 'protocl' not allowed",
         message: "services.b.ports[0]: unknown attribute 'protocl'",
-        path: "services.b.ports[0].protocl",
+        path: "services.b.ports[0]",
         at: "9:9",
         hint: "did you mean 'protocol'?",
     },
@@ -1029,7 +1029,7 @@ models:
 "#,
         oracle: "jobs.backup.restart false schema",
         message: "jobs.backup: unknown attribute 'restart'",
-        path: "jobs.backup.restart",
+        path: "jobs.backup",
         at: "6:5",
         hint: "'restart' is a service attribute; jobs do not support it",
     },
@@ -1058,7 +1058,7 @@ models:
 "#,
         oracle: "models.llm additional properties 'contextsize' not allowed",
         message: "models.llm: unknown attribute 'contextsize'",
-        path: "models.llm.contextsize",
+        path: "models.llm",
         at: "4:5",
         hint: "did you mean 'context_size'?",
     },
@@ -1075,7 +1075,7 @@ models:
 "#,
         oracle: "services.web.develop.watch.0 additional properties 'taget' not allowed",
         message: "services.web.develop.watch[0]: unknown attribute 'taget'",
-        path: "services.web.develop.watch[0].taget",
+        path: "services.web.develop.watch[0]",
         at: "8:11",
         hint: "did you mean 'target'?",
     },
@@ -1090,7 +1090,7 @@ models:
 "#,
         oracle: "services.web.post_start.0 additional properties 'privilegd' not allowed",
         message: "services.web.post_start[0]: unknown attribute 'privilegd'",
-        path: "services.web.post_start[0].privilegd",
+        path: "services.web.post_start[0]",
         at: "6:9",
         hint: "did you mean 'privileged'?",
     },
@@ -1102,7 +1102,7 @@ models:
 "#,
         oracle: "services.web.Image false schema",
         message: "services.web: unknown attribute 'Image'",
-        path: "services.web.Image",
+        path: "services.web",
         at: "3:5",
         hint: "did you mean 'image'?",
     },
@@ -1164,7 +1164,7 @@ fn cases_agree_with_the_oracle_location() {
         let location = oracle_location(case.oracle);
         let ours = go_style(case.path);
         assert!(
-            location == ours || location == parent(case.path),
+            location == ours || location == parent(case.path) || parent(location) == ours,
             "{}: oracle location `{location}` vs our path `{}`",
             case.name,
             case.path
@@ -1210,8 +1210,8 @@ fn every_problem_is_listed_most_specific_first() {
     assert_eq!(
         summary,
         vec![
-            ("services.b.ports[0].protocl".to_owned(), "9:9".to_owned()),
-            ("services.a.portz".to_owned(), "4:5".to_owned()),
+            ("services.b.ports[0]".to_owned(), "9:9".to_owned()),
+            ("services.a".to_owned(), "4:5".to_owned()),
         ]
     );
 }
@@ -1221,11 +1221,17 @@ fn several_unknown_keys_in_one_mapping_are_reported_in_source_order() {
     // Oracle reports one of them: `services.web.zzz false schema` style errors.
     let root = parse("services:\n  web:\n    image: nginx\n    zzz: 1\n    aaa: 2\n");
     let all = hoist_loader::schema::validate_all(&root);
-    let paths: Vec<String> = all.iter().filter_map(|e| e.path.clone()).collect();
+    let messages: Vec<&str> = all.iter().map(|e| e.message.as_str()).collect();
     assert_eq!(
-        paths,
-        vec!["services.web.zzz".to_owned(), "services.web.aaa".to_owned()]
+        messages,
+        vec![
+            "services.web: unknown attribute 'zzz'",
+            "services.web: unknown attribute 'aaa'"
+        ]
     );
+    assert!(all
+        .iter()
+        .all(|e| e.path.as_deref() == Some("services.web")));
     assert_eq!(at(&all[0]), "4:5");
     assert_eq!(at(&all[1]), "5:5");
 }

@@ -524,7 +524,7 @@ fn undefined_top_level_option_is_rejected() {
     // upstream TestValidateUndefinedTopLevelOption: "additional properties 'helicopters' not allowed"
     let e = schema_support::first_error("helicopters:\n  foo:\n    image: busybox\n");
     assert_eq!(e.message, "unknown top-level attribute 'helicopters'");
-    assert_eq!(e.path.as_deref(), Some("helicopters"));
+    assert_eq!(e.path, None);
     assert_eq!(schema_support::at(&e), "1:1");
 }
 
