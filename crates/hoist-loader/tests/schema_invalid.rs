@@ -1235,3 +1235,17 @@ fn several_unknown_keys_in_one_mapping_are_reported_in_source_order() {
     assert_eq!(at(&all[0]), "4:5");
     assert_eq!(at(&all[1]), "5:5");
 }
+
+#[test]
+fn rendered_error_shows_position_caret_and_hint() {
+    // Oracle: `services.web.imagee false schema`.
+    let text = "services:\n  web:\n    image: nginx\n    imagee: x\n";
+    let mut sources = hoist_loader::SourceMap::default();
+    let id = sources.add("/p/compose.yaml", text);
+    assert_eq!(id, hoist_loader::FileId(0));
+    let e = first_error(text);
+    assert_eq!(
+        e.render(&sources, true),
+        "/p/compose.yaml:4:5: services.web: unknown attribute 'imagee'\n  |\n4 |     imagee: x\n  |     ^\n  hint: did you mean 'image'?"
+    );
+}
