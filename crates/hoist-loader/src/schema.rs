@@ -412,6 +412,7 @@ fn collect(root: &Node, json: &Json) -> Vec<LoadError> {
         leaves(&err, &mut found, 0, &mut 0);
         if let Some(mut p) = most_specific(found) {
             p.order = order;
+            p.at = mapping_keys_as_keys(root, p.at);
             problems.push(p);
         }
     }
@@ -433,6 +434,33 @@ fn collect(root: &Node, json: &Json) -> Vec<LoadError> {
         }
     }
     errors
+}
+
+/// The validator reports a numeric mapping key (`sysctls: {"1": ...}`) as an index; turn such
+/// steps back into keys by following the tree.
+fn mapping_keys_as_keys(root: &Node, at: Vec<Step>) -> Vec<Step> {
+    let mut node = Some(root);
+    at.into_iter()
+        .map(|step| {
+            let current = node.take();
+            match (step, current.map(|n| &n.value)) {
+                (Step::Index(i), Some(Value::Map(m))) => {
+                    let key = i.to_string();
+                    node = m.get(&key);
+                    Step::Key(key)
+                }
+                (Step::Index(i), Some(Value::Seq(items))) => {
+                    node = items.get(i);
+                    Step::Index(i)
+                }
+                (Step::Key(k), Some(Value::Map(m))) => {
+                    node = m.get(&k);
+                    Step::Key(k)
+                }
+                (step, _) => step,
+            }
+        })
+        .collect()
 }
 
 /// Formats a location as compose users write it: `services.web.ports[0]`.

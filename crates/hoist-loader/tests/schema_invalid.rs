@@ -1120,6 +1120,34 @@ models:
         at: "5:13",
         hint: "quote it: \"1\"",
     },
+    Case {
+        name: "label_key_pointer_chars",
+        yaml: r#"services:
+  web:
+    image: nginx
+    labels:
+      "a/b~c": [1]
+"#,
+        oracle: "services.web.labels.a/b~c must be a boolean, null, number or string",
+        message: "services.web.labels.a/b~c: must be null, a boolean, a number or a string, found a list",
+        path: "services.web.labels.a/b~c",
+        at: "5:16",
+        hint: "",
+    },
+    Case {
+        name: "sysctl_numeric_key",
+        yaml: r#"services:
+  web:
+    image: nginx
+    sysctls:
+      "1": [1]
+"#,
+        oracle: "services.web.sysctls.1 must be a boolean, null, number or string",
+        message: "services.web.sysctls.1: must be null, a boolean, a number or a string, found a list",
+        path: "services.web.sysctls.1",
+        at: "5:12",
+        hint: "",
+    },
 ];
 
 #[test]
