@@ -137,6 +137,17 @@ pub fn top_level_attributes() -> Vec<&'static str> {
     names
 }
 
+/// Names of the attributes of a schema definition (`"service"`, `"network"`, `"volume"`,
+/// `"deployment"`, `"healthcheck"`, `"job"`...), sorted; empty for an unknown definition.
+pub fn definition_attributes(def: &str) -> Vec<&'static str> {
+    allowed_names_of_def(def)
+}
+
+/// The embedded schema, parsed.
+pub fn schema_json() -> &'static serde_json::Value {
+    schema_document()
+}
+
 fn allowed_names_of_def(def: &str) -> Vec<&'static str> {
     let mut names = Vec::new();
     if let Some(schema) = schema_document().get("$defs").and_then(|d| d.get(def)) {
@@ -1057,6 +1068,15 @@ mod tests {
         assert_eq!(suggest("CapAdd", &names), Some("cap_add"));
         assert_eq!(suggest("envfile", &names), Some("env_file"));
         assert_eq!(suggest("zzz", &names), None);
+    }
+
+    #[test]
+    fn definition_attribute_names() {
+        assert!(definition_attributes("network").contains(&"driver"));
+        assert!(definition_attributes("healthcheck").contains(&"start_interval"));
+        assert!(definition_attributes("job").contains(&"triggers"));
+        assert!(definition_attributes("job").contains(&"image"));
+        assert!(definition_attributes("nope").is_empty());
     }
 
     #[test]
