@@ -561,6 +561,19 @@ fn describe(root: &Node, p: &Problem) -> Vec<LoadError> {
     let simple = |message: String| vec![with_path(LoadError::at(span, message), &path)];
     match &p.kind {
         ProblemKind::UnknownKeys(keys) => unknown_keys(root, p, keys),
+        ProblemKind::Type(types) if p.at.is_empty() => {
+            let e = LoadError::at(
+                span,
+                format!(
+                    "top-level object must be {}, found {found}",
+                    type_list(types)
+                ),
+            );
+            vec![match node.map(|n| &n.value) {
+                Some(Value::Null) => e.with_hint("the file is empty"),
+                _ => e.with_hint("a compose file is a mapping of `services:`, `networks:`..."),
+            }]
+        }
         ProblemKind::Type(types) => {
             let mut e = with_path(
                 LoadError::at(

@@ -1277,3 +1277,21 @@ fn rendered_error_shows_position_caret_and_hint() {
         "/p/compose.yaml:4:5: services.web: unknown attribute 'imagee'\n  |\n4 |     imagee: x\n  |     ^\n  hint: did you mean 'image'?"
     );
 }
+
+#[test]
+fn top_level_must_be_a_mapping() {
+    // upstream loader_test TestInvalidTopLevelObjectType: "top-level object must be a mapping"
+    for (yaml, found) in [
+        ("1\n", "an integer (1)"),
+        ("\"hello\"\n", "a string ('hello')"),
+        ("[\"hello\"]\n", "a list"),
+    ] {
+        let e = first_error(yaml);
+        assert_eq!(
+            e.message,
+            format!("top-level object must be a mapping, found {found}")
+        );
+        assert_eq!(e.path, None);
+        assert_eq!(at(&e), "1:1");
+    }
+}
