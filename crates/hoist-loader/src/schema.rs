@@ -644,7 +644,7 @@ fn describe(root: &Node, p: &Problem) -> Vec<LoadError> {
             "{here}: must have at least {n} attribute{}",
             plural(*n)
         )),
-        ProblemKind::UniqueItems => vec![duplicate_item(root, span, &path, &here, node)],
+        ProblemKind::UniqueItems => vec![duplicate_item(span, &path, &here, node)],
         ProblemKind::OneOfMultiple => simple(format!("{here}: matches more than one allowed form")),
         ProblemKind::NotAllowed => match p.at.split_last() {
             Some((Step::Key(key), parent)) => {
@@ -986,20 +986,14 @@ fn pattern_error(span: Span, path: &str, here: &str, found: &str, pattern: &str)
 }
 
 /// Points at the second occurrence of a duplicated list item.
-fn duplicate_item(
-    root: &Node,
-    span: Span,
-    path: &str,
-    here: &str,
-    node: Option<&Node>,
-) -> LoadError {
-    let _ = root;
+fn duplicate_item(span: Span, path: &str, here: &str, node: Option<&Node>) -> LoadError {
     if let Some(items) = node.and_then(Node::as_seq) {
         let jsons: Vec<Json> = items.iter().map(Node::to_json).collect();
         for (i, item) in jsons.iter().enumerate() {
             if let Some(j) = jsons.iter().take(i).position(|earlier| earlier == item) {
-                let dup = &items[i];
-                let first = &items[j];
+                let (Some(dup), Some(first)) = (items.get(i), items.get(j)) else {
+                    continue;
+                };
                 let shown = match &dup.value {
                     Value::String(s) => quote(s),
                     _ => item.to_string(),
