@@ -46,7 +46,11 @@ pub fn parse(text: &str, file: FileId) -> Result<Vec<Node>> {
     while let Some(next) = parser.next_event() {
         let (event, span) =
             next.map_err(|e| builder.with_path(syntax_error(&e, &positions, body)))?;
-        builder.on_event(event, positions.span(span.start))?;
+        let mut start = positions.span(span.start);
+        if let Event::Scalar(_, ScalarStyle::Literal | ScalarStyle::Folded, ..) = &event {
+            start = block_scalar_header(body, &positions, start).unwrap_or(start);
+        }
+        builder.on_event(event, start)?;
     }
     Ok(builder.documents)
 }
@@ -94,6 +98,44 @@ impl Positions {
             offset: self.byte_offset(m.index()),
         }
     }
+}
+
+/// The position of the `|` or `>` that introduces a block scalar whose content the parser
+/// reported at `content` (the parser points at the first content line, compose at the
+/// indicator). Only blank lines may separate the two; otherwise `None`.
+fn block_scalar_header(text: &str, positions: &Positions, content: Span) -> Option<Span> {
+    let content_at = content.offset.checked_sub(positions.base)?;
+    let mut end = text.get(..content_at)?.rfind('\n')?;
+    let mut line = content.line;
+    loop {
+        line = line.checked_sub(1).filter(|l| *l >= 1)?;
+        let start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        let candidate = text[start..end].trim_end_matches('\r');
+        if let Some(col) = header_indicator(candidate) {
+            let prefix = &candidate[..col];
+            return Some(Span {
+                file: content.file,
+                line,
+                col: u32::try_from(prefix.chars().count() + 1).ok()?,
+                offset: positions.base + start + col,
+            });
+        }
+        if !candidate.trim().is_empty() || start == 0 {
+            return None;
+        }
+        end = start - 1;
+    }
+}
+
+/// The byte index of a block scalar indicator ending `line` (`|`, `>-`, `|2+ # comment`…).
+fn header_indicator(line: &str) -> Option<usize> {
+    let code = match line.find(" #").or_else(|| line.find("\t#")) {
+        Some(i) => &line[..i],
+        None => line,
+    };
+    let code = code.trim_end();
+    let rest = code.trim_end_matches(|c: char| c.is_ascii_digit() || c == '+' || c == '-');
+    rest.ends_with(['|', '>']).then(|| rest.len() - 1)
 }
 
 /// Turns a parser error into a [`LoadError`] at the place the parser stopped.

@@ -259,7 +259,9 @@ fn same(a: &J, b: &J) -> bool {
             (Some(x), Some(y)) => x == y || ((x - y) / y).abs() < 1e-12,
             _ => false,
         },
-        (J::Array(x), J::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q)),
+        (J::Array(x), J::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
+        }
         (J::Object(x), J::Object(y)) => {
             x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
         }
@@ -270,9 +272,13 @@ fn same(a: &J, b: &J) -> bool {
 /// The node as JSON, leaving out `!reset` values the way compose does within one file.
 fn json_without_resets(node: &Node) -> J {
     match &node.value {
-        Value::Seq(items) => {
-            J::Array(items.iter().filter(|n| n.tag != Some(Tag::Reset)).map(json_without_resets).collect())
-        }
+        Value::Seq(items) => J::Array(
+            items
+                .iter()
+                .filter(|n| n.tag != Some(Tag::Reset))
+                .map(json_without_resets)
+                .collect(),
+        ),
         Value::Map(map) => J::Object(
             map.entries
                 .iter()
@@ -311,5 +317,10 @@ fn values_match_docker_compose() {
             failures.push(format!("{name}:\n  got      {got}\n  expected {expected}"));
         }
     }
-    assert!(failures.is_empty(), "{} case(s) differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} case(s) differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
