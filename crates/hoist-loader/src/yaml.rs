@@ -1,1 +1,652 @@
-//! (in progress)
+//! Stage 3 of the loader: YAML text to spanned [`Node`] trees, one per document.
+//!
+//! The events of `saphyr-parser` are assembled into [`Node`]s here, with the rules of the YAML
+//! library compose uses (go-yaml v4): scalars are resolved by [`resolve`] (YAML 1.2 core
+//! schema plus Go's integer rules), anchors are expanded by cloning (with a cap against alias
+//! bombs), `<<` merge keys are applied (explicit keys win, earlier merged mappings win over
+//! later ones), `!reset` / `!override` are recorded on [`Node::tag`], duplicate keys and
+//! non-string keys are errors. Every node and key keeps the [`Span`] of its first character;
+//! the parser's character positions are converted to byte offsets here.
+//!
+//! The next stage is interpolation ([`crate::interpolate`]); deciding that an empty file or a
+//! non-mapping document is an error is left to the caller.
+
+mod resolve;
+
+use std::collections::{HashMap, HashSet};
+
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError};
+
+use crate::error::{LoadError, Result};
+use crate::node::{Entry, Mapping, Node, Tag, Value};
+use crate::source::{FileId, Span};
+use resolve::Scalar;
+
+/// Most nodes that alias expansion may create in one document before it is rejected as an
+/// alias bomb (`&a [*b, *b, …]` chains grow exponentially).
+pub const MAX_ALIAS_NODES: usize = 250_000;
+
+/// Deepest nesting of sequences and mappings accepted, so that later recursive stages cannot
+/// overflow the stack.
+pub const MAX_DEPTH: usize = 512;
+
+/// Parses YAML text (possibly several `---` documents) into one Node per document.
+///
+/// A file with no document at all (empty, or only comments) gives an empty vector; a document
+/// with no content (`---` alone) gives a [`Value::Null`] node. A leading UTF-8 byte order mark
+/// is skipped (byte offsets still count it).
+pub fn parse(text: &str, file: FileId) -> Result<Vec<Node>> {
+    let (body, bom_len) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => (rest, '\u{feff}'.len_utf8()),
+        None => (text, 0),
+    };
+    let positions = Positions::new(body, bom_len, file);
+    let mut parser = Parser::new_from_str(body);
+    let mut builder = Builder::new();
+    while let Some(next) = parser.next_event() {
+        let (event, span) =
+            next.map_err(|e| builder.with_path(syntax_error(&e, &positions, body)))?;
+        let mut start = positions.span(span.start);
+        if let Event::Scalar(_, ScalarStyle::Literal | ScalarStyle::Folded, ..) = &event {
+            start = block_scalar_header(body, &positions, start).unwrap_or(start);
+        }
+        builder.on_event(event, start)?;
+    }
+    Ok(builder.documents)
+}
+
+/// Converts the parser's positions (character index, 1-based line, 0-based column) to [`Span`]s.
+struct Positions {
+    file: FileId,
+    /// Bytes skipped before the parsed text (a byte order mark).
+    base: usize,
+    /// Byte offset of every character, when the text is not pure ASCII (plus one past the end).
+    char_offsets: Option<Vec<usize>>,
+    /// Length of the parsed text in bytes.
+    len: usize,
+}
+
+impl Positions {
+    fn new(text: &str, base: usize, file: FileId) -> Self {
+        let char_offsets = (!text.is_ascii()).then(|| {
+            text.char_indices()
+                .map(|(i, _)| i)
+                .chain(std::iter::once(text.len()))
+                .collect()
+        });
+        Positions {
+            file,
+            base,
+            char_offsets,
+            len: text.len(),
+        }
+    }
+
+    fn byte_offset(&self, char_index: usize) -> usize {
+        let offset = match &self.char_offsets {
+            None => char_index.min(self.len),
+            Some(table) => table.get(char_index).copied().unwrap_or(self.len),
+        };
+        offset + self.base
+    }
+
+    fn span(&self, m: Marker) -> Span {
+        Span {
+            file: self.file,
+            line: u32::try_from(m.line()).unwrap_or(u32::MAX).max(1),
+            col: u32::try_from(m.col() + 1).unwrap_or(u32::MAX),
+            offset: self.byte_offset(m.index()),
+        }
+    }
+}
+
+/// The position of the `|` or `>` that introduces a block scalar whose content the parser
+/// reported at `content` (the parser points at the first content line, compose at the
+/// indicator). Only blank lines may separate the two; otherwise `None`.
+fn block_scalar_header(text: &str, positions: &Positions, content: Span) -> Option<Span> {
+    let content_at = content.offset.checked_sub(positions.base)?;
+    let mut end = text.get(..content_at)?.rfind('\n')?;
+    let mut line = content.line;
+    loop {
+        line = line.checked_sub(1).filter(|l| *l >= 1)?;
+        let start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        let candidate = text[start..end].trim_end_matches('\r');
+        if let Some(col) = header_indicator(candidate) {
+            let prefix = &candidate[..col];
+            return Some(Span {
+                file: content.file,
+                line,
+                col: u32::try_from(prefix.chars().count() + 1).ok()?,
+                offset: positions.base + start + col,
+            });
+        }
+        if !candidate.trim().is_empty() || start == 0 {
+            return None;
+        }
+        end = start - 1;
+    }
+}
+
+/// The byte index of a block scalar indicator ending `line` (`|`, `>-`, `|2+ # comment`…).
+fn header_indicator(line: &str) -> Option<usize> {
+    let code = match line.find(" #").or_else(|| line.find("\t#")) {
+        Some(i) => &line[..i],
+        None => line,
+    };
+    let code = code.trim_end();
+    let rest = code.trim_end_matches(|c: char| c.is_ascii_digit() || c == '+' || c == '-');
+    rest.ends_with(['|', '>']).then(|| rest.len() - 1)
+}
+
+/// Turns a parser error into a [`LoadError`] at the place the parser stopped.
+fn syntax_error(e: &ScanError, positions: &Positions, text: &str) -> LoadError {
+    let span = positions.span(*e.marker());
+    let info = e.info();
+    let mut err = LoadError::at(span, format!("invalid YAML: {info}"));
+    let at = span.offset.saturating_sub(positions.base);
+    let line_start = text
+        .get(..at)
+        .map_or(0, |before| before.rfind('\n').map_or(0, |i| i + 1));
+    let line = text
+        .get(line_start..)
+        .and_then(|rest| rest.lines().next())
+        .unwrap_or("");
+    let near_tab = line.contains('\t') || info.contains("tab");
+    if near_tab {
+        err = err.with_hint("YAML does not allow tabs for indentation; indent with spaces");
+    } else if info.contains("mapping values are not allowed") {
+        err = err.with_hint("a value containing `: ` must be quoted, or the indentation is wrong");
+    } else if info.contains("expected") || info.contains("unexpected end") {
+        err = err.with_hint("check for an unclosed quote or bracket, or inconsistent indentation");
+    }
+    err
+}
+
+/// A key waiting for its value.
+struct PendingKey {
+    /// The key as a string (for non-string keys, how the error message shows it).
+    text: String,
+    span: Span,
+    /// True for a plain `<<`.
+    is_merge: bool,
+}
+
+/// One item of a mapping under construction, in source order.
+enum MapItem {
+    Entry(Entry),
+    /// The mappings named by a `<<` key, earliest first.
+    Merge(Vec<Mapping>),
+}
+
+/// The part of a collection under construction that depends on its kind.
+enum FrameKind {
+    Seq(Vec<Node>),
+    Map {
+        items: Vec<MapItem>,
+        pending: Option<PendingKey>,
+        seen: HashMap<String, Span>,
+    },
+}
+
+/// A sequence or mapping whose end event has not been seen yet.
+struct Frame {
+    span: Span,
+    tag: Option<Tag>,
+    anchor: usize,
+    kind: FrameKind,
+}
+
+/// Whether a finished node may serve as a mapping key, and how to show it.
+struct KeyInfo {
+    /// `None` when the node is a string; otherwise how the non-string key is shown.
+    non_string: Option<String>,
+    is_merge: bool,
+}
+
+/// Assembles parser events into documents.
+struct Builder {
+    stack: Vec<Frame>,
+    /// Anchored nodes of the current document, by the parser's anchor id, with their size.
+    anchors: HashMap<usize, (Node, usize)>,
+    /// Nodes created by alias expansion so far in this document.
+    alias_nodes: usize,
+    root: Option<Node>,
+    /// The first non-string key of the document: reported once the document parsed cleanly,
+    /// like compose, which checks keys after decoding.
+    non_string_key: Option<LoadError>,
+    documents: Vec<Node>,
+}
+
+impl Builder {
+    fn new() -> Self {
+        Builder {
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            alias_nodes: 0,
+            root: None,
+            non_string_key: None,
+            documents: Vec::new(),
+        }
+    }
+
+    fn on_event(&mut self, event: Event<'_>, span: Span) -> Result<()> {
+        match event {
+            Event::StreamStart | Event::StreamEnd | Event::Nothing => Ok(()),
+            Event::DocumentStart(_) => {
+                self.root = None;
+                self.anchors.clear();
+                self.alias_nodes = 0;
+                self.non_string_key = None;
+                Ok(())
+            }
+            Event::DocumentEnd => {
+                if let Some(err) = self.non_string_key.take() {
+                    return Err(err);
+                }
+                let root = self
+                    .root
+                    .take()
+                    .unwrap_or_else(|| Node::new(Value::Null, span));
+                self.documents.push(root);
+                self.anchors.clear();
+                Ok(())
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                let (node, info) = self.scalar(&text, style, tag.as_deref(), span)?;
+                self.finish(node, anchor, info)
+            }
+            Event::Alias(id) => {
+                let (node, size) = match self.anchors.get(&id) {
+                    Some(found) => found,
+                    None if self.stack.iter().any(|f| f.anchor == id) => {
+                        return Err(self
+                            .error(
+                                span,
+                                "cycle detected: an alias refers to a node that contains it",
+                            )
+                            .with_hint(
+                                "an anchor can only be used after the node it names is complete",
+                            ));
+                    }
+                    None => return Err(self.error(span, "unknown anchor referenced")),
+                };
+                self.alias_nodes = self.alias_nodes.saturating_add(*size);
+                if self.alias_nodes > MAX_ALIAS_NODES {
+                    return Err(self
+                        .error(span, format!("excessive aliasing: aliases expand to more than {MAX_ALIAS_NODES} nodes"))
+                        .with_hint("this looks like an alias bomb (anchors that alias each other many times)"));
+                }
+                let mut node = node.clone();
+                node.span = span;
+                let info = KeyInfo {
+                    non_string: non_string_display(&node),
+                    is_merge: false,
+                };
+                self.finish(node, 0, info)
+            }
+            Event::SequenceStart(anchor, tag) => {
+                self.open(span, anchor, tag.as_deref(), FrameKind::Seq(Vec::new()))
+            }
+            Event::MappingStart(anchor, tag) => self.open(
+                span,
+                anchor,
+                tag.as_deref(),
+                FrameKind::Map {
+                    items: Vec::new(),
+                    pending: None,
+                    seen: HashMap::new(),
+                },
+            ),
+            Event::SequenceEnd | Event::MappingEnd => {
+                let Some(frame) = self.stack.pop() else {
+                    return Err(self.error(span, "unbalanced collection end"));
+                };
+                let value = match frame.kind {
+                    FrameKind::Seq(items) => Value::Seq(items),
+                    FrameKind::Map { items, .. } => Value::Map(apply_merges(items)),
+                };
+                let node = Node {
+                    value,
+                    span: frame.span,
+                    tag: frame.tag,
+                };
+                let info = KeyInfo {
+                    non_string: non_string_display(&node),
+                    is_merge: false,
+                };
+                self.finish(node, frame.anchor, info)
+            }
+        }
+    }
+
+    /// Starts a sequence or mapping.
+    fn open(
+        &mut self,
+        span: Span,
+        anchor: usize,
+        tag: Option<&saphyr_parser::Tag>,
+        kind: FrameKind,
+    ) -> Result<()> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(self.error(
+                span,
+                format!("collections are nested more than {MAX_DEPTH} levels deep"),
+            ));
+        }
+        if let Some(Frame {
+            kind: FrameKind::Map { pending: None, .. },
+            ..
+        }) = self.stack.last()
+        {
+            let what = if matches!(kind, FrameKind::Seq(_)) {
+                "a sequence"
+            } else {
+                "a mapping"
+            };
+            return Err(self
+                .error(span, format!("{what} cannot be used as a mapping key"))
+                .with_hint("mapping keys must be strings"));
+        }
+        self.stack.push(Frame {
+            span,
+            tag: compose_tag(tag),
+            anchor,
+            kind,
+        });
+        Ok(())
+    }
+
+    /// Resolves a scalar event to a node.
+    fn scalar(
+        &self,
+        text: &str,
+        style: ScalarStyle,
+        tag: Option<&saphyr_parser::Tag>,
+        span: Span,
+    ) -> Result<(Node, KeyInfo)> {
+        let plain = matches!(style, ScalarStyle::Plain);
+        let resolved = match tag {
+            None if plain => resolve::resolve_plain(text),
+            None => Scalar::Str(text.to_string()),
+            Some(t) if t.is_yaml_core_schema() => {
+                resolve::resolve_tagged(&t.suffix, text).map_err(|msg| self.error(span, msg))?
+            }
+            Some(_) => Scalar::Str(text.to_string()),
+        };
+        let is_merge = plain && tag.is_none() && text == "<<";
+        let non_string = match &resolved {
+            Scalar::Str(_) => None,
+            Scalar::Null => Some("<nil>".to_string()),
+            Scalar::Bool(b) => Some(b.to_string()),
+            Scalar::Int(i) => Some(i.to_string()),
+            Scalar::UInt(u) => Some(u.to_string()),
+            Scalar::Float(f) => Some(f.to_string()),
+            Scalar::Timestamp(t) => Some(t.clone()),
+        };
+        let value = match resolved {
+            Scalar::Null => Value::Null,
+            Scalar::Bool(b) => Value::Bool(b),
+            Scalar::Int(i) => Value::Int(i),
+            Scalar::UInt(u) => Value::Float(u as f64),
+            Scalar::Float(f) => Value::Float(f),
+            Scalar::Timestamp(s) | Scalar::Str(s) => Value::String(s),
+        };
+        let node = Node {
+            value,
+            span,
+            tag: compose_tag(tag),
+        };
+        Ok((
+            node,
+            KeyInfo {
+                non_string,
+                is_merge,
+            },
+        ))
+    }
+
+    /// Places a finished node: records its anchor, then adds it to the enclosing collection
+    /// (as an item, a key or a value) or makes it the document root.
+    fn finish(&mut self, node: Node, anchor: usize, info: KeyInfo) -> Result<()> {
+        if anchor != 0 {
+            let size = count_nodes(&node);
+            self.anchors.insert(anchor, (node.clone(), size));
+        }
+        let Some((frame, parents)) = self.stack.split_last_mut() else {
+            self.root = Some(node);
+            return Ok(());
+        };
+        match &mut frame.kind {
+            FrameKind::Seq(items) => items.push(node),
+            FrameKind::Map {
+                items,
+                pending,
+                seen,
+            } => {
+                match pending.take() {
+                    None => {
+                        let text = match (&node.value, &info.non_string) {
+                            (Value::String(s), None) => s.clone(),
+                            (Value::Seq(_) | Value::Map(_), _) => {
+                                return Err(LoadError::at(
+                                    node.span,
+                                    "a collection cannot be used as a mapping key",
+                                )
+                                .with_path(path_below(parents))
+                                .with_hint("mapping keys must be strings"));
+                            }
+                            (_, Some(shown)) => {
+                                if self.non_string_key.is_none() {
+                                    let path = path_below(parents);
+                                    let message = if path.is_empty() {
+                                        format!("non-string key at top level: {shown}")
+                                    } else {
+                                        format!("non-string key in {path}: {shown}")
+                                    };
+                                    let mut err = LoadError::at(node.span, message)
+                                        .with_hint(format!("quote the key: \"{shown}\""));
+                                    if !path.is_empty() {
+                                        err = err.with_path(path);
+                                    }
+                                    self.non_string_key = Some(err);
+                                }
+                                shown.clone()
+                            }
+                            (_, None) => String::new(),
+                        };
+                        *pending = Some(PendingKey {
+                            text,
+                            span: node.span,
+                            is_merge: info.is_merge,
+                        });
+                    }
+                    Some(key) => {
+                        if let Some(first) = seen.get(&key.text) {
+                            return Err(LoadError::at(
+                            key.span,
+                            format!("mapping key \"{}\" already defined at line {}", key.text, first.line),
+                        )
+                        .with_path(join_path(&path_below(parents), &key.text))
+                        .with_hint("a key may appear only once in a mapping; remove or rename one of them"));
+                        }
+                        seen.insert(key.text.clone(), key.span);
+                        if key.is_merge {
+                            let (sources, tag) = merge_sources(node).map_err(|bad| {
+                            LoadError::at(bad, "map merge requires map or sequence of maps as the value")
+                                .with_path(join_path(&path_below(parents), "<<"))
+                                .with_hint("`<<` takes an alias to a mapping (`<<: *base`) or a list of them")
+                        })?;
+                            frame.tag = frame.tag.or(tag);
+                            items.push(MapItem::Merge(sources));
+                        } else {
+                            items.push(MapItem::Entry(Entry {
+                                key: key.text,
+                                key_span: key.span,
+                                value: node,
+                            }));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The dotted key path of the innermost open collection (`services.web.ports[0]`).
+    fn path(&self) -> String {
+        path_below(self.stack.split_last().map_or(&[], |(_, parents)| parents))
+    }
+
+    fn error(&self, span: Span, message: impl Into<String>) -> LoadError {
+        self.with_path(LoadError::at(span, message))
+    }
+
+    /// Adds the path of the place the builder has reached to an error.
+    fn with_path(&self, err: LoadError) -> LoadError {
+        let mut path = self.path();
+        if let Some(frame) = self.stack.last() {
+            match &frame.kind {
+                FrameKind::Seq(items) => path.push_str(&format!("[{}]", items.len())),
+                FrameKind::Map {
+                    pending: Some(key), ..
+                } => path = join_path(&path, &key.text),
+                FrameKind::Map { pending: None, .. } => {}
+            }
+        }
+        if path.is_empty() {
+            err
+        } else {
+            err.with_path(path)
+        }
+    }
+}
+
+/// The dotted key path of the collection whose enclosing open collections are `parents`.
+fn path_below(parents: &[Frame]) -> String {
+    let mut path = String::new();
+    for frame in parents {
+        match &frame.kind {
+            FrameKind::Seq(items) => path.push_str(&format!("[{}]", items.len())),
+            FrameKind::Map { pending, .. } => {
+                let key = pending.as_ref().map_or("", |k| k.text.as_str());
+                path = join_path(&path, key);
+            }
+        }
+    }
+    path
+}
+
+/// `parent.key`, or `key` at the top.
+fn join_path(parent: &str, key: &str) -> String {
+    if parent.is_empty() {
+        key.to_string()
+    } else {
+        format!("{parent}.{key}")
+    }
+}
+
+/// `!reset` / `!override` from a parser tag; other tags are not compose's business.
+fn compose_tag(tag: Option<&saphyr_parser::Tag>) -> Option<Tag> {
+    let tag = tag?;
+    if tag.handle != "!" {
+        return None;
+    }
+    match tag.suffix.as_str() {
+        "reset" => Some(Tag::Reset),
+        "override" => Some(Tag::Override),
+        _ => None,
+    }
+}
+
+/// How a node that is not a string is shown as a key, or `None` for strings.
+fn non_string_display(node: &Node) -> Option<String> {
+    match &node.value {
+        Value::String(_) => None,
+        Value::Null => Some("<nil>".to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Int(i) => Some(i.to_string()),
+        Value::Float(f) => Some(f.to_string()),
+        Value::Seq(_) => Some("a sequence".to_string()),
+        Value::Map(_) => Some("a mapping".to_string()),
+    }
+}
+
+/// The mappings a `<<` value names, or the span of the first value that is not a mapping.
+///
+/// A `!reset` / `!override` on the `<<` value (or on one of the listed mappings) is returned
+/// too: compose applies it to the mapping that holds the `<<` key.
+fn merge_sources(node: Node) -> std::result::Result<(Vec<Mapping>, Option<Tag>), Span> {
+    match node.value {
+        Value::Map(m) => Ok((vec![m], node.tag)),
+        Value::Seq(items) => {
+            let mut tag = node.tag;
+            let mut maps = Vec::with_capacity(items.len());
+            for item in items {
+                match item.value {
+                    Value::Map(m) => {
+                        tag = tag.or(item.tag);
+                        maps.push(m);
+                    }
+                    _ => return Err(item.span),
+                }
+            }
+            Ok((maps, tag))
+        }
+        _ => Err(node.span),
+    }
+}
+
+/// Builds a mapping from its items, expanding `<<` merges in place: explicit keys win over
+/// merged ones, and among merged mappings the first to provide a key wins.
+fn apply_merges(items: Vec<MapItem>) -> Mapping {
+    let has_merge = items.iter().any(|i| matches!(i, MapItem::Merge(_)));
+    if !has_merge {
+        let entries = items
+            .into_iter()
+            .filter_map(|i| match i {
+                MapItem::Entry(e) => Some(e),
+                MapItem::Merge(_) => None,
+            })
+            .collect();
+        return Mapping { entries };
+    }
+    let explicit: HashSet<String> = items
+        .iter()
+        .filter_map(|i| match i {
+            MapItem::Entry(e) => Some(e.key.clone()),
+            MapItem::Merge(_) => None,
+        })
+        .collect();
+    let mut merged: HashSet<String> = HashSet::new();
+    let mut entries = Vec::new();
+    for item in items {
+        match item {
+            MapItem::Entry(e) => entries.push(e),
+            MapItem::Merge(sources) => {
+                for source in sources {
+                    for e in source.entries {
+                        if !explicit.contains(&e.key) && merged.insert(e.key.clone()) {
+                            entries.push(e);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Mapping { entries }
+}
+
+/// Number of nodes in a tree (the node itself included).
+fn count_nodes(node: &Node) -> usize {
+    match &node.value {
+        Value::Seq(items) => 1 + items.iter().map(count_nodes).sum::<usize>(),
+        Value::Map(m) => {
+            1 + m
+                .entries
+                .iter()
+                .map(|e| 1 + count_nodes(&e.value))
+                .sum::<usize>()
+        }
+        _ => 1,
+    }
+}
