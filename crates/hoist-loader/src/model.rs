@@ -51,7 +51,7 @@ impl Project {
         Project::from_node(&Node::from_json(value, crate::source::Span::SYNTHETIC))
     }
 
-    /// Sets each service's and job's `name` from its key.
+    /// Sets each service's and job's `name` from its key (jobs keep a `name` they were given).
     pub fn fill_names(&mut self) {
         for (name, service) in self.services.0.iter_mut() {
             service.name = name.clone();
@@ -60,7 +60,9 @@ impl Project {
             service.name = name.clone();
         }
         for (name, job) in self.jobs.0.iter_mut() {
-            job.name = name.clone();
+            if job.name.is_empty() {
+                job.name = name.clone();
+            }
         }
     }
 
@@ -78,6 +80,9 @@ impl Project {
             };
             put("name", Ok(serde_json::Value::String(self.name.clone())));
             put("services", serde_json::to_value(&self.services));
+            if !self.jobs.is_empty() {
+                put("jobs", serde_json::to_value(&self.jobs));
+            }
             if !self.networks.is_empty() {
                 put("networks", serde_json::to_value(&self.networks));
             }
@@ -136,7 +141,8 @@ impl Project {
     }
 
     /// Images (`config --images`): per service (by name), its image or `<project>-<service>`,
-    /// then the images of its `pre_start` hooks that differ from it.
+    /// then the images of its `pre_start` hooks that differ from it; then each job's image.
+    /// Docker Compose prints services in map order (random); this list is in name order.
     pub fn image_names(&self) -> Vec<String> {
         let mut out = Vec::new();
         for (name, service) in &self.services.0 {
@@ -145,20 +151,50 @@ impl Project {
             } else {
                 service.image.clone()
             };
-            for hook in &service.pre_start {
-                if !hook.image.is_empty() && hook.image != image {
-                    out.push(hook.image.clone());
+            let hooks: Vec<String> = service
+                .pre_start
+                .iter()
+                .filter(|h| !h.image.is_empty() && h.image != image)
+                .map(|h| h.image.clone())
+                .collect();
+            out.push(image);
+            out.extend(hooks);
+        }
+        for (name, job) in &self.jobs.0 {
+            out.push(if job.image.is_empty() {
+                format!("{}-{}", self.name, name)
+            } else {
+                job.image.clone()
+            });
+        }
+        out
+    }
+
+    /// Active service names with each service's dependencies before it (`config --services`):
+    /// services are visited by name, and each visit first visits its `depends_on` targets.
+    pub fn service_names_dependency_order(&self) -> Vec<String> {
+        fn visit(
+            project: &Project,
+            name: &str,
+            seen: &mut std::collections::BTreeSet<String>,
+            out: &mut Vec<String>,
+        ) {
+            if !seen.insert(name.to_string()) {
+                return;
+            }
+            if let Some(service) = project.services.0.get(name) {
+                for dependency in service.depends_on.0.keys() {
+                    if project.services.0.contains_key(dependency) {
+                        visit(project, dependency, seen, out);
+                    }
                 }
             }
-            out.insert(
-                out.len()
-                    - service
-                        .pre_start
-                        .iter()
-                        .filter(|h| !h.image.is_empty() && h.image != image)
-                        .count(),
-                image,
-            );
+            out.push(name.to_string());
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        let mut out = Vec::new();
+        for name in self.services.0.keys() {
+            visit(self, name, &mut seen, &mut out);
         }
         out
     }

@@ -350,8 +350,8 @@ with_container_fields! {
     #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
     #[serde(default)]
     pub struct JobConfig {
-        /// The job name (the key under `jobs`).
-        #[serde(skip)]
+        /// The job name (the key under `jobs`); go-yaml prints it, Go's JSON does not.
+        #[serde(default, skip_serializing_if = "job_name_hidden")]
         pub name: String,
         /// `profiles`.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -390,6 +390,10 @@ with_container_fields! {
     }
 }
 
+fn job_name_hidden(name: &String) -> bool {
+    !yaml_mode() || name.is_empty()
+}
+
 /// `triggers` of a job.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -397,9 +401,9 @@ pub struct JobTriggers {
     /// `manual`.
     #[serde(default, skip_serializing_if = "is_false")]
     pub manual: bool,
-    /// `schedule`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schedule: Option<JobSchedule>,
+    /// `schedule`: cron schedules.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub schedule: Vec<JobSchedule>,
     /// `x-*` keys.
     #[serde(
         rename = "#extensions",
@@ -409,7 +413,7 @@ pub struct JobTriggers {
     pub extensions: Extensions,
 }
 
-/// `triggers.schedule` of a job.
+/// A `triggers.schedule[]` entry of a job.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct JobSchedule {
