@@ -390,6 +390,7 @@ with_container_fields! {
     }
 }
 
+#[allow(clippy::ptr_arg)] // serde passes the field by reference
 fn job_name_hidden(name: &String) -> bool {
     !yaml_mode() || name.is_empty()
 }
