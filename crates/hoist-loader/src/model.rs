@@ -71,31 +71,57 @@ impl Project {
         json::to_go_json_pretty(&self.to_json_value())
     }
 
+    /// A copy fit for printing: secret contents are never printed, and a config read from an
+    /// environment variable prints its source, not its content (as compose-go marshals them).
+    fn printable(&self) -> std::borrow::Cow<'_, Project> {
+        let hides_content = self.secrets.0.values().any(|s| !s.content.is_empty())
+            || self
+                .configs
+                .0
+                .values()
+                .any(|c| !c.environment.is_empty() && !c.content.is_empty());
+        if !hides_content {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut copy = self.clone();
+        for secret in copy.secrets.0.values_mut() {
+            secret.content.clear();
+        }
+        for config in copy.configs.0.values_mut() {
+            if !config.environment.is_empty() {
+                config.content.clear();
+            }
+        }
+        std::borrow::Cow::Owned(copy)
+    }
+
     /// The project as a JSON value in Go's key order (what [`Project::to_json`] prints).
     pub fn to_json_value(&self) -> serde_json::Value {
+        let project = self.printable();
+        let this: &Project = &project;
         with_mode(OutputMode::Json, || {
             let mut entries: Vec<(String, serde_json::Value)> = Vec::new();
             let mut put = |key: &str, value: serde_json::Result<serde_json::Value>| {
                 entries.push((key.to_string(), value.unwrap_or(serde_json::Value::Null)));
             };
-            put("name", Ok(serde_json::Value::String(self.name.clone())));
-            put("services", serde_json::to_value(&self.services));
-            if !self.jobs.is_empty() {
-                put("jobs", serde_json::to_value(&self.jobs));
+            put("name", Ok(serde_json::Value::String(this.name.clone())));
+            put("services", serde_json::to_value(&this.services));
+            if !this.jobs.is_empty() {
+                put("jobs", serde_json::to_value(&this.jobs));
             }
-            if !self.networks.is_empty() {
-                put("networks", serde_json::to_value(&self.networks));
+            if !this.networks.is_empty() {
+                put("networks", serde_json::to_value(&this.networks));
             }
-            if !self.volumes.is_empty() {
-                put("volumes", serde_json::to_value(&self.volumes));
+            if !this.volumes.is_empty() {
+                put("volumes", serde_json::to_value(&this.volumes));
             }
-            if !self.secrets.is_empty() {
-                put("secrets", serde_json::to_value(&self.secrets));
+            if !this.secrets.is_empty() {
+                put("secrets", serde_json::to_value(&this.secrets));
             }
-            if !self.configs.is_empty() {
-                put("configs", serde_json::to_value(&self.configs));
+            if !this.configs.is_empty() {
+                put("configs", serde_json::to_value(&this.configs));
             }
-            for (key, value) in &self.extensions.0 {
+            for (key, value) in &this.extensions.0 {
                 put(key, serde_json::to_value(AnyValue(value)));
             }
             // A Go map: keys in byte order, a later duplicate wins.
