@@ -24,6 +24,41 @@ use crate::error::{LoadError, Result};
 use crate::node::Node;
 use values::{with_mode, AnyValue, OutputMode};
 
+/// A top-level secret.
+pub type SecretConfig = FileObjectConfig;
+/// A top-level config.
+pub type ConfigObjConfig = FileObjectConfig;
+
+impl ServiceConfig {
+    /// Number of containers: `scale`, else `deploy.replicas`, else 1.
+    pub fn get_scale(&self) -> i64 {
+        self.scale
+            .or_else(|| self.deploy.as_ref().and_then(|d| d.replicas))
+            .unwrap_or(1)
+    }
+
+    /// The image, or `<project>-<service>` for a service that is only built.
+    pub fn image_name_or_default(&self, project_name: &str) -> String {
+        if self.image.is_empty() {
+            format!("{project_name}-{}", self.name)
+        } else {
+            self.image.clone()
+        }
+    }
+
+    /// Network names by `priority` (highest first), then by name.
+    pub fn networks_by_priority(&self) -> Vec<String> {
+        let mut names: Vec<(i64, &String)> = self
+            .networks
+            .0
+            .iter()
+            .map(|(name, cfg)| (cfg.as_ref().map_or(0, |c| c.priority), name))
+            .collect();
+        names.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+        names.into_iter().map(|(_, n)| n.clone()).collect()
+    }
+}
+
 /// Escapes `$` as `$$`, the last step of `config` output (so the output can be loaded again).
 pub fn escape_dollars(text: &str) -> String {
     text.replace('$', "$$")
@@ -144,6 +179,11 @@ impl Project {
     /// Names of the active services, sorted.
     pub fn service_names(&self) -> Vec<String> {
         self.services.0.keys().cloned().collect()
+    }
+
+    /// The active service called `name`.
+    pub fn service(&self, name: &str) -> Option<&ServiceConfig> {
+        self.services.0.get(name)
     }
 
     /// Names of the networks (`config --networks`), sorted.

@@ -229,7 +229,7 @@ impl<'a> NodeMap<'a> {
         let mut extensions = Mapping::new();
         let mut extensions_span = None;
         for entry in &map.entries {
-            let known = fields.iter().any(|f| f.eq_ignore_ascii_case(&entry.key));
+            let known = fields.contains(&entry.key.as_str());
             if known && entry.key != "#extensions" {
                 entries.push(entry);
             } else if entry.key.starts_with("x-") && wants_extensions {

@@ -398,6 +398,9 @@ impl Serialize for UnitBytes {
 /// Parses a byte size the way docker's `units.RAMInBytes` does (binary multiples).
 pub fn parse_byte_size(text: &str) -> Option<i64> {
     let s = text.trim().to_ascii_lowercase();
+    if let Ok(bytes) = s.parse::<i64>() {
+        return Some(bytes);
+    }
     let split = s
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(s.len());
@@ -835,6 +838,7 @@ mod tests {
         assert_eq!(parse_byte_size("12mb"), Some(12582912));
         assert_eq!(parse_byte_size("1024k"), Some(1048576));
         assert_eq!(parse_byte_size("120"), Some(120));
+        assert_eq!(parse_byte_size("-1"), Some(-1));
         assert_eq!(parse_byte_size("x"), None);
     }
 
