@@ -140,3 +140,23 @@ fn short_forms_bind_too() {
     assert_eq!(web.dns, vec!["1.1.1.1"]);
     assert_eq!(web.name, "web");
 }
+
+#[test]
+fn hash_ignores_scale_replicas_build_pull_policy_depends_on_and_profiles() {
+    // Ported from docker/compose pkg/compose/hash_test.go (TestServiceHash), widened to every
+    // attribute the hash clears.
+    let service = |replicas: i64, extra: bool| {
+        let mut web = serde_json::json!({"image": "bar", "scale": replicas, "deploy": {"replicas": replicas}});
+        if extra {
+            web["build"] = serde_json::json!({"context": "/src"});
+            web["pull_policy"] = serde_json::json!("always");
+            web["depends_on"] =
+                serde_json::json!({"db": {"condition": "service_started", "required": true}});
+            web["profiles"] = serde_json::json!(["debug"]);
+        }
+        let root = tree(serde_json::json!({"name": "p", "services": {"foo": web}}));
+        Project::from_node(&root).expect("binds").services.0["foo"].config_hash()
+    };
+    assert_eq!(service(1, false), service(2, false));
+    assert_eq!(service(1, false), service(3, true));
+}
