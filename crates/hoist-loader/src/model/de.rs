@@ -1,0 +1,335 @@
+//! Binding a canonical [`Node`] tree to the typed model with serde, keeping positions.
+//!
+//! [`from_node`] drives any `Deserialize` type over the tree. Errors remember the dotted key
+//! path and the span of the value that could not be bound; unknown keys are reported with a
+//! "did you mean" hint; `x-*` keys of a struct are gathered into its `#extensions` field.
+
+use crate::error::{did_you_mean, LoadError};
+use crate::node::{Entry, Mapping, Node, Value};
+use crate::source::Span;
+use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
+use std::fmt;
+
+/// A binding error with the place it happened.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BindError {
+    /// What went wrong.
+    pub message: String,
+    /// Dotted key path of the offending value, once known.
+    pub path: Option<String>,
+    /// Span of the offending value or key, once known.
+    pub span: Option<Span>,
+    /// A suggestion, if any.
+    pub hint: Option<String>,
+}
+
+impl fmt::Display for BindError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for BindError {}
+
+impl de::Error for BindError {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        BindError {
+            message: msg.to_string(),
+            path: None,
+            span: None,
+            hint: None,
+        }
+    }
+}
+
+impl BindError {
+    fn locate(mut self, path: &str, span: Span) -> Self {
+        if self.path.is_none() {
+            self.path = Some(path.to_string());
+            self.span = Some(span);
+        }
+        self
+    }
+
+    /// Converts to the loader's error type.
+    pub fn into_load_error(self) -> LoadError {
+        let mut err = LoadError::new(self.message);
+        if let Some(span) = self.span {
+            err = err.with_span(span);
+        }
+        if let Some(path) = self.path.filter(|p| !p.is_empty()) {
+            err = err.with_path(path);
+        }
+        if let Some(hint) = self.hint {
+            err = err.with_hint(hint);
+        }
+        err
+    }
+}
+
+/// Binds `node` (whose key path is `path`) to `T`.
+pub fn from_node<'de, T: de::Deserialize<'de>>(
+    node: &'de Node,
+    path: &str,
+) -> Result<T, LoadError> {
+    T::deserialize(NodeDeserializer {
+        node,
+        path: path.to_string(),
+    })
+    .map_err(|e| e.locate(path, node.span).into_load_error())
+}
+
+fn child_key(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// A serde deserializer over one node.
+struct NodeDeserializer<'a> {
+    node: &'a Node,
+    path: String,
+}
+
+impl<'de> de::Deserializer<'de> for NodeDeserializer<'de> {
+    type Error = BindError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, BindError> {
+        match &self.node.value {
+            Value::Null => visitor.visit_unit(),
+            Value::Bool(b) => visitor.visit_bool(*b),
+            Value::Int(i) => visitor.visit_i64(*i),
+            Value::Float(f) => visitor.visit_f64(*f),
+            Value::String(s) => visitor.visit_borrowed_str(s),
+            Value::Seq(items) => visitor.visit_seq(NodeSeq {
+                items,
+                index: 0,
+                path: self.path,
+            }),
+            Value::Map(map) => visitor.visit_map(NodeMap::plain(map, self.path)),
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, BindError> {
+        if self.node.is_null() {
+            visitor.visit_none()
+        } else {
+            visitor.visit_some(self)
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, BindError> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, BindError> {
+        static EMPTY: Mapping = Mapping {
+            entries: Vec::new(),
+        };
+        match &self.node.value {
+            Value::Map(map) => visitor.visit_map(NodeMap::for_struct(map, self.path, fields)?),
+            Value::Null => visitor.visit_map(NodeMap::for_struct(&EMPTY, self.path, fields)?),
+            _ => Err(de::Error::custom(format!(
+                "expected a mapping for {}, found {}",
+                struct_label(name),
+                self.node.kind_name()
+            ))),
+        }
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, BindError> {
+        visitor.visit_unit()
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct seq tuple tuple_struct map enum identifier
+    }
+}
+
+/// A readable name for a struct in messages (`ServiceConfig` → `a service`).
+fn struct_label(name: &str) -> String {
+    format!("`{name}`")
+}
+
+struct NodeSeq<'a> {
+    items: &'a [Node],
+    index: usize,
+    path: String,
+}
+
+impl<'de> SeqAccess<'de> for NodeSeq<'de> {
+    type Error = BindError;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, BindError> {
+        let Some(node) = self.items.get(self.index) else {
+            return Ok(None);
+        };
+        let path = format!("{}[{}]", self.path, self.index);
+        self.index += 1;
+        seed.deserialize(NodeDeserializer {
+            node,
+            path: path.clone(),
+        })
+        .map(Some)
+        .map_err(|e| e.locate(&path, node.span))
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.items.len().saturating_sub(self.index))
+    }
+}
+
+/// Map access; for structs, `x-*` keys are held back and handed over as one `#extensions` map.
+struct NodeMap<'a> {
+    entries: Vec<&'a Entry>,
+    index: usize,
+    path: String,
+    extensions: Option<Node>,
+    pending: Option<(String, PendingValue<'a>)>,
+}
+
+enum PendingValue<'a> {
+    Entry(&'a Node),
+    Extensions,
+}
+
+impl<'a> NodeMap<'a> {
+    fn plain(map: &'a Mapping, path: String) -> Self {
+        NodeMap {
+            entries: map.entries.iter().collect(),
+            index: 0,
+            path,
+            extensions: None,
+            pending: None,
+        }
+    }
+
+    fn for_struct(
+        map: &'a Mapping,
+        path: String,
+        fields: &'static [&'static str],
+    ) -> Result<Self, BindError> {
+        let wants_extensions = fields.contains(&"#extensions");
+        let mut entries = Vec::new();
+        let mut extensions = Mapping::new();
+        let mut extensions_span = None;
+        for entry in &map.entries {
+            let known = fields.contains(&entry.key.as_str());
+            if known && entry.key != "#extensions" {
+                entries.push(entry);
+            } else if entry.key.starts_with("x-") && wants_extensions {
+                extensions_span.get_or_insert(entry.key_span);
+                extensions.entries.push(entry.clone());
+            } else if entry.key.starts_with("x-") {
+                // Extensions where the model has no room for them are dropped, like compose-go.
+            } else {
+                let candidates = fields.iter().copied().filter(|f| !f.starts_with('#'));
+                let mut err = BindError {
+                    message: format!("unknown attribute `{}`", entry.key),
+                    path: Some(child_key(&path, &entry.key)),
+                    span: Some(entry.key_span),
+                    hint: None,
+                };
+                if let Some(best) = did_you_mean(&entry.key, candidates) {
+                    err.hint = Some(format!("did you mean `{best}`?"));
+                }
+                return Err(err);
+            }
+        }
+        let extensions = (!extensions.is_empty()).then(|| {
+            Node::new(
+                Value::Map(extensions),
+                extensions_span.unwrap_or(Span::SYNTHETIC),
+            )
+        });
+        Ok(NodeMap {
+            entries,
+            index: 0,
+            path,
+            extensions,
+            pending: None,
+        })
+    }
+}
+
+impl<'de> MapAccess<'de> for NodeMap<'de> {
+    type Error = BindError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, BindError> {
+        if let Some(entry) = self.entries.get(self.index) {
+            self.index += 1;
+            let path = child_key(&self.path, &entry.key);
+            self.pending = Some((path.clone(), PendingValue::Entry(&entry.value)));
+            let key: de::value::StrDeserializer<'_, BindError> =
+                entry.key.as_str().into_deserializer();
+            return seed
+                .deserialize(key)
+                .map(Some)
+                .map_err(|e| e.locate(&path, entry.key_span));
+        }
+        if self.extensions.is_some() && !matches!(self.pending, Some((_, PendingValue::Extensions)))
+        {
+            self.pending = Some((self.path.clone(), PendingValue::Extensions));
+            let key: de::value::StrDeserializer<'_, BindError> = "#extensions".into_deserializer();
+            return seed.deserialize(key).map(Some);
+        }
+        Ok(None)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, BindError> {
+        match self.pending.take() {
+            Some((path, PendingValue::Entry(node))) => seed
+                .deserialize(NodeDeserializer {
+                    node,
+                    path: path.clone(),
+                })
+                .map_err(|e| e.locate(&path, node.span)),
+            Some((path, PendingValue::Extensions)) => {
+                // Mark as consumed so that next_key_seed ends the map.
+                self.pending = Some((path.clone(), PendingValue::Extensions));
+                let node = self
+                    .extensions
+                    .take()
+                    .unwrap_or_else(|| Node::map(Span::SYNTHETIC));
+                let value = seed_owned(seed, node, &path);
+                self.extensions = None;
+                value
+            }
+            None => Err(de::Error::custom("value requested before key")),
+        }
+    }
+}
+
+/// Deserialises an owned node (the gathered extensions); its values are plain JSON-like data.
+fn seed_owned<'de, V: DeserializeSeed<'de>>(
+    seed: V,
+    node: Node,
+    path: &str,
+) -> Result<V::Value, BindError> {
+    let json = node.to_json();
+    seed.deserialize(json.into_deserializer())
+        .map_err(|e: serde_json::Error| BindError {
+            message: e.to_string(),
+            path: Some(path.to_string()),
+            span: Some(node.span),
+            hint: None,
+        })
+}

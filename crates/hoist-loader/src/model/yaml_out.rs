@@ -1,0 +1,775 @@
+//! YAML text exactly as go-yaml (the encoder behind `docker compose config`) writes it.
+//!
+//! Input is the model serialised in YAML mode (a `serde_json::Value` whose object order is the
+//! output order). A `#extensions` key is spliced into its parent mapping, as go-yaml's
+//! `,inline` does. Scalars get go-yaml's style choice: strings that would read back as another
+//! type are double-quoted, YAML 1.1 booleans and sexagesimal numbers single-quoted, strings the
+//! plain style cannot carry single- or double-quoted, multi-line strings as `|` blocks; long
+//! lines are folded at spaces after column 80.
+
+use serde_json::Value as Json;
+
+const BEST_WIDTH: usize = 80;
+const INDENT: usize = 2;
+
+/// Writes `value` (a mapping) as a go-yaml document, ending with a newline.
+pub fn to_go_yaml(value: &Json) -> String {
+    let mut e = Emitter {
+        out: String::new(),
+        column: 0,
+    };
+    match value {
+        Json::Object(_) => {
+            let entries = flatten_entries(value);
+            if entries.is_empty() {
+                e.write("{}");
+            } else {
+                e.mapping(&entries, 0, true);
+            }
+        }
+        other => e.value_inline(other, 0),
+    }
+    e.write("\n");
+    e.out
+}
+
+/// The entries of an object with `#extensions` spliced in place.
+fn flatten_entries(value: &Json) -> Vec<(&str, &Json)> {
+    let mut out = Vec::new();
+    if let Json::Object(map) = value {
+        for (k, v) in map {
+            if k == "#extensions" {
+                if let Json::Object(ext) = v {
+                    out.extend(ext.iter().map(|(k, v)| (k.as_str(), v)));
+                }
+            } else {
+                out.push((k.as_str(), v));
+            }
+        }
+    }
+    out
+}
+
+fn is_empty_collection(v: &Json) -> bool {
+    match v {
+        Json::Object(_) => flatten_entries(v).is_empty(),
+        Json::Array(a) => a.is_empty(),
+        _ => false,
+    }
+}
+
+struct Emitter {
+    out: String,
+    column: usize,
+}
+
+impl Emitter {
+    fn write(&mut self, s: &str) {
+        for c in s.chars() {
+            if c == '\n' {
+                self.column = 0;
+            } else {
+                self.column += 1;
+            }
+        }
+        self.out.push_str(s);
+    }
+
+    fn write_char(&mut self, c: char) {
+        if c == '\n' {
+            self.column = 0;
+        } else {
+            self.column += 1;
+        }
+        self.out.push(c);
+    }
+
+    fn newline_indent(&mut self, indent: usize) {
+        self.write_char('\n');
+        for _ in 0..indent {
+            self.write_char(' ');
+        }
+    }
+
+    /// A block mapping at `indent`; with `inline_first` the first key continues the current line.
+    fn mapping(&mut self, entries: &[(&str, &Json)], indent: usize, inline_first: bool) {
+        for (i, (key, value)) in entries.iter().enumerate() {
+            if i > 0 || !inline_first {
+                self.newline_indent(indent);
+            }
+            self.scalar_string(key, indent, true);
+            self.write_char(':');
+            match value {
+                Json::Object(_) if !is_empty_collection(value) => {
+                    let inner = flatten_entries(value);
+                    self.mapping(&inner, indent + INDENT, false);
+                }
+                Json::Array(items) if !items.is_empty() => {
+                    self.sequence(items, indent + INDENT, false);
+                }
+                other => {
+                    self.write_char(' ');
+                    self.value_inline(other, indent + INDENT);
+                }
+            }
+        }
+    }
+
+    /// A block sequence whose dashes sit at `indent`.
+    fn sequence(&mut self, items: &[Json], indent: usize, inline_first: bool) {
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 || !inline_first {
+                self.newline_indent(indent);
+            }
+            self.write("- ");
+            match item {
+                Json::Object(_) if !is_empty_collection(item) => {
+                    let inner = flatten_entries(item);
+                    self.mapping(&inner, indent + INDENT, true);
+                }
+                Json::Array(inner) if !inner.is_empty() => {
+                    self.sequence(inner, indent + INDENT, true)
+                }
+                other => self.value_inline(other, indent + INDENT),
+            }
+        }
+    }
+
+    /// A scalar or empty collection after `key: ` or `- `; `indent` is for continuation lines.
+    fn value_inline(&mut self, value: &Json, indent: usize) {
+        match value {
+            Json::Null => self.write("null"),
+            Json::Bool(b) => self.write(if *b { "true" } else { "false" }),
+            Json::Number(n) => {
+                let text = if n.is_i64() || n.is_u64() {
+                    n.to_string()
+                } else {
+                    go_yaml_float(n.as_f64().unwrap_or(0.0))
+                };
+                self.write(&text);
+            }
+            Json::String(s) => self.scalar_string(s, indent, false),
+            Json::Array(_) => self.write("[]"),
+            Json::Object(_) => self.write("{}"),
+        }
+    }
+
+    fn scalar_string(&mut self, s: &str, indent: usize, simple_key: bool) {
+        let a = analyze(s);
+        let style = choose_style(s, &a, simple_key);
+        let allow_breaks = !simple_key;
+        match style {
+            Style::Plain => self.write_folded(s, indent, allow_breaks, false),
+            Style::Single => {
+                self.write_char('\'');
+                self.write_folded(s, indent, allow_breaks, true);
+                self.write_char('\'');
+            }
+            Style::Double => self.write_double(s, indent, allow_breaks),
+            Style::Literal => self.write_literal(s, indent),
+        }
+    }
+
+    /// Plain or single-quoted text, folding at a space once past the line width.
+    fn write_folded(&mut self, s: &str, indent: usize, allow_breaks: bool, single: bool) {
+        let chars: Vec<char> = s.chars().collect();
+        let mut spaces = false;
+        for (i, &c) in chars.iter().enumerate() {
+            if c == ' ' {
+                let next_is_space = chars.get(i + 1) == Some(&' ');
+                let edge_ok = !single || (i != 0 && i + 1 != chars.len());
+                if allow_breaks && !spaces && self.column > BEST_WIDTH && edge_ok && !next_is_space
+                {
+                    self.newline_indent(indent);
+                } else {
+                    self.write_char(' ');
+                }
+                spaces = true;
+            } else {
+                if single && c == '\'' {
+                    self.write_char('\'');
+                }
+                self.write_char(c);
+                spaces = false;
+            }
+        }
+    }
+
+    fn write_double(&mut self, s: &str, indent: usize, allow_breaks: bool) {
+        self.write_char('"');
+        let chars: Vec<char> = s.chars().collect();
+        let mut spaces = false;
+        for (i, &c) in chars.iter().enumerate() {
+            if c == ' ' {
+                if allow_breaks
+                    && !spaces
+                    && self.column > BEST_WIDTH
+                    && i != 0
+                    && i + 1 != chars.len()
+                {
+                    self.newline_indent(indent);
+                    if chars.get(i + 1) == Some(&' ') {
+                        self.write_char('\\');
+                    }
+                } else {
+                    self.write_char(' ');
+                }
+                spaces = true;
+                continue;
+            }
+            spaces = false;
+            if !is_printable(c) || c == '\u{feff}' || is_break(c) || c == '"' || c == '\\' {
+                let escaped = match c {
+                    '\0' => "\\0".to_string(),
+                    '\u{7}' => "\\a".to_string(),
+                    '\u{8}' => "\\b".to_string(),
+                    '\t' => "\\t".to_string(),
+                    '\n' => "\\n".to_string(),
+                    '\u{b}' => "\\v".to_string(),
+                    '\u{c}' => "\\f".to_string(),
+                    '\r' => "\\r".to_string(),
+                    '\u{1b}' => "\\e".to_string(),
+                    '"' => "\\\"".to_string(),
+                    '\\' => "\\\\".to_string(),
+                    '\u{85}' => "\\N".to_string(),
+                    '\u{a0}' => "\\_".to_string(),
+                    '\u{2028}' => "\\L".to_string(),
+                    '\u{2029}' => "\\P".to_string(),
+                    c if (c as u32) <= 0xff => format!("\\x{:02X}", c as u32),
+                    c if (c as u32) <= 0xffff => format!("\\u{:04X}", c as u32),
+                    c => format!("\\U{:08X}", c as u32),
+                };
+                self.write(&escaped);
+            } else {
+                self.write_char(c);
+            }
+        }
+        self.write_char('"');
+    }
+
+    fn write_literal(&mut self, s: &str, indent: usize) {
+        self.write_char('|');
+        if s.starts_with(' ') {
+            self.write(&INDENT.to_string());
+        }
+        let trailing = s.len() - s.trim_end_matches('\n').len();
+        match trailing {
+            0 => self.write_char('-'),
+            1 => {}
+            _ => self.write_char('+'),
+        }
+        let mut lines: Vec<&str> = s.split('\n').collect();
+        if trailing > 0 {
+            lines.pop();
+        }
+        for line in lines {
+            if line.is_empty() {
+                self.write_char('\n');
+            } else {
+                self.newline_indent(indent);
+                self.write(line);
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Plain,
+    Single,
+    Double,
+    Literal,
+}
+
+/// What the plain, quoted and block styles can carry for a string (libyaml's analysis).
+#[derive(Debug, Default)]
+struct Analysis {
+    multiline: bool,
+    block_plain_allowed: bool,
+    single_quoted_allowed: bool,
+    block_allowed: bool,
+}
+
+fn is_break(c: char) -> bool {
+    matches!(c, '\r' | '\n' | '\u{85}' | '\u{2028}' | '\u{2029}')
+}
+
+fn is_blankz(c: Option<char>) -> bool {
+    match c {
+        None => true,
+        Some(c) => c == ' ' || c == '\t' || is_break(c) || c == '\0',
+    }
+}
+
+/// go-yaml's notion of a printable character (4-byte UTF-8 characters are not).
+fn is_printable(c: char) -> bool {
+    let u = c as u32;
+    u == 0x0a
+        || (0x20..=0x7e).contains(&u)
+        || (0xa0..=0xd7ff).contains(&u)
+        || ((0xe000..=0xfffd).contains(&u) && u != 0xfeff)
+}
+
+fn analyze(s: &str) -> Analysis {
+    if s.is_empty() {
+        return Analysis {
+            multiline: false,
+            block_plain_allowed: true,
+            single_quoted_allowed: true,
+            block_allowed: false,
+        };
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let mut block_indicators = false;
+    let mut special_characters = false;
+    let mut line_breaks = false;
+    let (mut leading_space, mut leading_break, mut trailing_space, mut trailing_break) =
+        (false, false, false, false);
+    let (mut break_space, mut space_break) = (false, false);
+    let (mut previous_space, mut previous_break) = (false, false);
+    if s.starts_with("---") || s.starts_with("...") {
+        block_indicators = true;
+    }
+    let mut preceded_by_whitespace = true;
+    for (i, &c) in chars.iter().enumerate() {
+        let followed_by_whitespace = is_blankz(chars.get(i + 1).copied());
+        if i == 0 {
+            match c {
+                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
+                | '%' | '@' | '`' => block_indicators = true,
+                '?' | ':' if followed_by_whitespace => block_indicators = true,
+                '-' if followed_by_whitespace => block_indicators = true,
+                _ => {}
+            }
+        } else {
+            match c {
+                ':' if followed_by_whitespace => block_indicators = true,
+                '#' if preceded_by_whitespace => block_indicators = true,
+                _ => {}
+            }
+        }
+        if !is_printable(c) {
+            special_characters = true;
+        }
+        if is_break(c) {
+            line_breaks = true;
+        }
+        let last = i + 1 == chars.len();
+        if c == ' ' {
+            if i == 0 {
+                leading_space = true;
+            }
+            if last {
+                trailing_space = true;
+            }
+            if previous_break {
+                break_space = true;
+            }
+            previous_space = true;
+            previous_break = false;
+        } else if is_break(c) {
+            if i == 0 {
+                leading_break = true;
+            }
+            if last {
+                trailing_break = true;
+            }
+            if previous_space {
+                space_break = true;
+            }
+            previous_space = false;
+            previous_break = true;
+        } else {
+            previous_space = false;
+            previous_break = false;
+        }
+        preceded_by_whitespace = is_blankz(Some(c));
+    }
+    let mut a = Analysis {
+        multiline: line_breaks,
+        block_plain_allowed: true,
+        single_quoted_allowed: true,
+        block_allowed: true,
+    };
+    if leading_space || leading_break || trailing_space || trailing_break {
+        a.block_plain_allowed = false;
+    }
+    if trailing_space {
+        a.block_allowed = false;
+    }
+    if break_space {
+        a.block_plain_allowed = false;
+        a.single_quoted_allowed = false;
+    }
+    if space_break || special_characters {
+        a.block_plain_allowed = false;
+        a.single_quoted_allowed = false;
+        a.block_allowed = false;
+    }
+    if line_breaks {
+        a.block_plain_allowed = false;
+    }
+    if block_indicators {
+        a.block_plain_allowed = false;
+    }
+    a
+}
+
+fn choose_style(s: &str, a: &Analysis, simple_key: bool) -> Style {
+    // What go-yaml's encoder asks for.
+    let mut style = if s.contains('\n') {
+        Style::Literal
+    } else if resolves_to_non_string(s) {
+        Style::Double
+    } else if is_old_bool(s) || is_base60_float(s) {
+        Style::Single
+    } else {
+        Style::Plain
+    };
+    // What the emitter makes of it.
+    if simple_key && a.multiline {
+        return Style::Double;
+    }
+    if style == Style::Plain && !a.block_plain_allowed {
+        style = Style::Single;
+    }
+    if style == Style::Single && !a.single_quoted_allowed {
+        style = Style::Double;
+    }
+    if style == Style::Literal && (!a.block_allowed || simple_key) {
+        style = Style::Double;
+    }
+    style
+}
+
+fn is_old_bool(s: &str) -> bool {
+    matches!(
+        s,
+        "y" | "Y"
+            | "yes"
+            | "Yes"
+            | "YES"
+            | "n"
+            | "N"
+            | "no"
+            | "No"
+            | "NO"
+            | "on"
+            | "On"
+            | "ON"
+            | "off"
+            | "Off"
+            | "OFF"
+    )
+}
+
+/// `^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$`
+fn is_base60_float(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    if matches!(b.first(), Some(b'-' | b'+')) {
+        i += 1;
+    }
+    if !b.get(i).is_some_and(u8::is_ascii_digit) {
+        return false;
+    }
+    while b.get(i).is_some_and(|c| c.is_ascii_digit() || *c == b'_') {
+        i += 1;
+    }
+    let mut groups = 0;
+    while b.get(i) == Some(&b':') {
+        i += 1;
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) && i - start < 2 {
+            i += 1;
+        }
+        let group = &b[start..i];
+        let ok = match group.len() {
+            1 => true,
+            2 => group[0] <= b'5',
+            _ => false,
+        };
+        if !ok {
+            return false;
+        }
+        groups += 1;
+    }
+    if groups == 0 {
+        return false;
+    }
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        while b.get(i).is_some_and(|c| c.is_ascii_digit() || *c == b'_') {
+            i += 1;
+        }
+    }
+    i == b.len()
+}
+
+/// True when go-yaml would read the plain scalar `s` back as something other than a string.
+fn resolves_to_non_string(s: &str) -> bool {
+    if matches!(
+        s,
+        "" | "~"
+            | "null"
+            | "Null"
+            | "NULL"
+            | "true"
+            | "True"
+            | "TRUE"
+            | "false"
+            | "False"
+            | "FALSE"
+            | ".nan"
+            | ".NaN"
+            | ".NAN"
+            | ".inf"
+            | ".Inf"
+            | ".INF"
+            | "+.inf"
+            | "+.Inf"
+            | "+.INF"
+            | "-.inf"
+            | "-.Inf"
+            | "-.INF"
+            | "<<"
+    ) {
+        return true;
+    }
+    let Some(first) = s.chars().next() else {
+        return true;
+    };
+    if !(first.is_ascii_digit() || matches!(first, '+' | '-' | '.')) {
+        return false;
+    }
+    if is_timestamp(s) {
+        return true;
+    }
+    let plain: String = s.chars().filter(|c| *c != '_').collect();
+    go_parse_int(&plain) || is_yaml_float(&plain)
+}
+
+/// Go's `strconv.ParseInt(s, 0, 64)` / `ParseUint` success, ignoring range.
+fn go_parse_int(s: &str) -> bool {
+    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if body.is_empty() {
+        return false;
+    }
+    let lower = body.to_ascii_lowercase();
+    let (digits, radix) = if let Some(rest) = lower.strip_prefix("0x") {
+        (rest.to_string(), 16)
+    } else if let Some(rest) = lower.strip_prefix("0o") {
+        (rest.to_string(), 8)
+    } else if let Some(rest) = lower.strip_prefix("0b") {
+        (rest.to_string(), 2)
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        (lower[1..].to_string(), 8)
+    } else {
+        (lower, 10)
+    };
+    !digits.is_empty() && digits.chars().all(|c| c.is_digit(radix))
+}
+
+/// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`
+fn is_yaml_float(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    if matches!(b.first(), Some(b'-' | b'+')) {
+        i += 1;
+    }
+    let digits_from = |mut i: usize| {
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        i
+    };
+    if b.get(i) == Some(&b'.') {
+        let j = digits_from(i + 1);
+        if j == i + 1 {
+            return false;
+        }
+        i = j;
+    } else {
+        let j = digits_from(i);
+        if j == i {
+            return false;
+        }
+        i = j;
+        if b.get(i) == Some(&b'.') {
+            i = digits_from(i + 1);
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'-' | b'+')) {
+            i += 1;
+        }
+        let j = digits_from(i);
+        if j == i {
+            return false;
+        }
+        i = j;
+    }
+    i == b.len()
+}
+
+/// go-yaml's timestamp forms: `2006-1-2`, optionally followed by a time (`T`, `t` or space).
+fn is_timestamp(s: &str) -> bool {
+    let b = s.as_bytes();
+    let number = |i: &mut usize, min: usize, max: usize| -> bool {
+        let start = *i;
+        while *i < b.len() && b[*i].is_ascii_digit() && *i - start < max {
+            *i += 1;
+        }
+        *i - start >= min
+    };
+    let mut i = 0;
+    if !number(&mut i, 4, 4) || b.get(i) != Some(&b'-') {
+        return false;
+    }
+    i += 1;
+    if !number(&mut i, 1, 2) || b.get(i) != Some(&b'-') {
+        return false;
+    }
+    i += 1;
+    if !number(&mut i, 1, 2) {
+        return false;
+    }
+    if i == b.len() {
+        return true;
+    }
+    let with_zone = match b[i] {
+        b'T' | b't' => true,
+        b' ' => false,
+        _ => return false,
+    };
+    i += 1;
+    for sep in [b':', b':'] {
+        if !number(&mut i, 1, 2) || b.get(i) != Some(&sep) {
+            return false;
+        }
+        i += 1;
+    }
+    if !number(&mut i, 1, 2) {
+        return false;
+    }
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        if !number(&mut i, 1, 9) {
+            return false;
+        }
+    }
+    if !with_zone {
+        return i == b.len();
+    }
+    match b.get(i) {
+        Some(b'Z') => i + 1 == b.len(),
+        Some(b'+' | b'-') => {
+            i += 1;
+            number(&mut i, 2, 2) && b.get(i) == Some(&b':') && {
+                i += 1;
+                number(&mut i, 2, 2) && i == b.len()
+            }
+        }
+        _ => false,
+    }
+}
+
+/// go-yaml's float text: Go's `%g` with the shortest digits (`1.5`, `50`, `1e+06`).
+pub fn go_yaml_float(f: f64) -> String {
+    if f.is_nan() {
+        return ".nan".to_string();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 {
+            ".inf".to_string()
+        } else {
+            "-.inf".to_string()
+        };
+    }
+    if f == 0.0 {
+        return "0".to_string();
+    }
+    let sci = format!("{f:e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    if !(-4..6).contains(&exp) {
+        let sign = if exp < 0 { '-' } else { '+' };
+        return format!("{mantissa}e{sign}{:02}", exp.unsigned_abs());
+    }
+    format!("{f}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn style_of(s: &str) -> Style {
+        choose_style(s, &analyze(s), false)
+    }
+
+    #[test]
+    fn quoting_matches_oracle() {
+        // Styles observed in `docker compose config` output (Docker Compose v5.6.1).
+        for s in [
+            "",
+            "true",
+            "null",
+            "~",
+            "1",
+            "-1",
+            "1.5",
+            "1e3",
+            ".5",
+            "0x1F",
+            "0o17",
+            "017",
+            "08",
+            "1_000",
+            "1.",
+            "2001-12-14",
+            "a\tb",
+            "a\r\nb",
+            "emoji \u{1F600}",
+            "x  \ny",
+        ] {
+            assert_eq!(style_of(s), Style::Double, "{s:?}");
+        }
+        for s in [
+            " ", " lead", "trail ", "a: b", "a #b", "#x", "-", "- a", "---", "?", ":", "a:", "[x",
+            "*x", "'", "y", "Y", "yes", "on", "1:30", "12:30:00", "'quoted'",
+        ] {
+            assert_eq!(style_of(s), Style::Single, "{s:?}");
+        }
+        for s in [
+            "a:b",
+            "a#b",
+            "-a",
+            "--",
+            "?a",
+            ":a",
+            "a,b",
+            "a\"b",
+            "NaN",
+            "inf",
+            "0.0.0.0",
+            "1.2.3",
+            "1e",
+            "e3",
+            "+",
+            "a\\b",
+            "http://x",
+            "a'b",
+            "12e",
+            "0x",
+            "uni é",
+            "02:42:ac:11:65:43",
+            "C:\\data",
+        ] {
+            assert_eq!(style_of(s), Style::Plain, "{s:?}");
+        }
+        for s in ["a\nb", "a\nb\n", "\nlead", "trail\n\n", " lead\nx"] {
+            assert_eq!(style_of(s), Style::Literal, "{s:?}");
+        }
+    }
+}
