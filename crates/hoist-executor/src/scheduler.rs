@@ -199,3 +199,276 @@ fn readiness(step: &Step, index: usize, reports: &[StepReport]) -> Readiness {
         Readiness::Waiting
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+    use std::sync::Mutex;
+    use std::time::Duration;
+
+    /// What the fake runner saw.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    enum Seen {
+        Start(usize),
+        End(usize),
+    }
+
+    /// A step runner with no engine: sleeps, fails on demand, records the order of events,
+    /// the peak number of steps in flight and the created IDs it was handed.
+    #[derive(Default)]
+    struct FakeRunner {
+        failing: HashSet<usize>,
+        delay: Duration,
+        cancel_on: Option<(usize, CancelToken)>,
+        seen: Mutex<Vec<Seen>>,
+        in_flight: Mutex<(usize, usize)>,
+        handed: Mutex<Vec<(usize, Option<String>)>>,
+    }
+
+    impl FakeRunner {
+        fn seen(&self) -> Vec<Seen> {
+            self.seen.lock().expect("seen").clone()
+        }
+        fn peak(&self) -> usize {
+            self.in_flight.lock().expect("in flight").1
+        }
+    }
+
+    impl StepRunner for FakeRunner {
+        fn run<'a>(
+            &'a self,
+            step: &'a Step,
+            created: Option<String>,
+        ) -> impl Future<Output = StepResult> + 'a {
+            async move {
+                let index = step.id.0;
+                self.seen.lock().expect("seen").push(Seen::Start(index));
+                self.handed.lock().expect("handed").push((index, created));
+                {
+                    let mut flight = self.in_flight.lock().expect("in flight");
+                    flight.0 += 1;
+                    flight.1 = flight.1.max(flight.0);
+                }
+                if let Some((at, token)) = &self.cancel_on {
+                    if *at == index {
+                        token.cancel();
+                    }
+                }
+                tokio::time::sleep(self.delay).await;
+                self.in_flight.lock().expect("in flight").0 -= 1;
+                self.seen.lock().expect("seen").push(Seen::End(index));
+                if self.failing.contains(&index) {
+                    return Err(format!("step {index} broke"));
+                }
+                let container_id = matches!(step.action, Action::CreateContainer { .. })
+                    .then(|| format!("cid-{index}"));
+                Ok(StepSuccess {
+                    container_id,
+                    warnings: Vec::new(),
+                })
+            }
+        }
+    }
+
+    fn create(service: &str) -> Action {
+        Action::CreateContainer {
+            service: service.into(),
+            number: 1,
+            name: format!("p-{service}-1"),
+            replaces: None,
+            inherit_from: None,
+        }
+    }
+
+    fn start(service: &str, created_by: usize) -> Action {
+        Action::StartContainer {
+            service: service.into(),
+            container: ContainerRef::CreatedBy(StepId(created_by)),
+            name: format!("p-{service}-1"),
+        }
+    }
+
+    fn plan_of(steps: Vec<(Action, Vec<usize>)>) -> Plan {
+        Plan {
+            steps: steps
+                .into_iter()
+                .enumerate()
+                .map(|(index, (action, after))| Step {
+                    id: StepId(index),
+                    action,
+                    after: after.into_iter().map(StepId).collect(),
+                    reason: "test".into(),
+                    part_of: None,
+                })
+                .collect(),
+            ..Plan::default()
+        }
+    }
+
+    fn position(seen: &[Seen], event: &Seen) -> usize {
+        seen.iter()
+            .position(|e| e == event)
+            .unwrap_or_else(|| panic!("{event:?} not seen in {seen:?}"))
+    }
+
+    #[tokio::test]
+    async fn steps_start_only_after_their_dependencies_end() {
+        // db: create(0) -> start(1); web: create(2) -> start(3) after db started.
+        let plan = plan_of(vec![
+            (create("db"), vec![]),
+            (start("db", 0), vec![0]),
+            (create("web"), vec![]),
+            (start("web", 2), vec![1, 2]),
+        ]);
+        let runner = FakeRunner {
+            delay: Duration::from_millis(10),
+            ..FakeRunner::default()
+        };
+        let outcome = run_plan(&plan, &runner, None, &CancelToken::new()).await;
+        assert!(outcome.is_success(), "{outcome:?}");
+        let seen = runner.seen();
+        for step in &plan.steps {
+            for dependency in &step.after {
+                assert!(
+                    position(&seen, &Seen::End(dependency.0))
+                        < position(&seen, &Seen::Start(step.id.0)),
+                    "{} started before {dependency} ended: {seen:?}",
+                    step.id
+                );
+            }
+        }
+        // Independent creates run concurrently.
+        assert!(runner.peak() >= 2, "peak {}", runner.peak());
+        // Timings are recorded for the benchmark hook.
+        assert!(outcome.steps.iter().all(|s| s.duration.is_some()));
+        assert!(outcome.steps.iter().all(|s| s.started_at.is_some()));
+    }
+
+    #[tokio::test]
+    async fn created_ids_are_handed_to_later_steps() {
+        let plan = plan_of(vec![(create("web"), vec![]), (start("web", 0), vec![0])]);
+        let runner = FakeRunner::default();
+        let outcome = run_plan(&plan, &runner, None, &CancelToken::new()).await;
+        assert!(outcome.is_success());
+        let handed = runner.handed.lock().expect("handed").clone();
+        assert_eq!(handed, vec![(0, None), (1, Some("cid-0".to_string()))]);
+        assert_eq!(outcome.steps[0].container_id.as_deref(), Some("cid-0"));
+    }
+
+    #[tokio::test]
+    async fn parallelism_is_bounded() {
+        let steps: Vec<(Action, Vec<usize>)> = ["a", "b", "c", "d", "e", "f"]
+            .iter()
+            .map(|s| (create(s), vec![]))
+            .collect();
+        let plan = plan_of(steps);
+        for (limit, expected_peak) in [(Some(1), 1), (Some(2), 2), (None, 6)] {
+            let runner = FakeRunner {
+                delay: Duration::from_millis(20),
+                ..FakeRunner::default()
+            };
+            let outcome = run_plan(&plan, &runner, limit, &CancelToken::new()).await;
+            assert!(outcome.is_success());
+            assert_eq!(runner.peak(), expected_peak, "limit {limit:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failure_skips_only_its_dependents() {
+        // 0 fails; 1 after 0 and 2 after 1 are skipped; 3 and 4 are independent.
+        let plan = plan_of(vec![
+            (create("broken"), vec![]),
+            (start("broken", 0), vec![0]),
+            (create("child"), vec![1]),
+            (create("lone"), vec![]),
+            (start("lone", 3), vec![3]),
+        ]);
+        let runner = FakeRunner {
+            failing: HashSet::from([0]),
+            ..FakeRunner::default()
+        };
+        let outcome = run_plan(&plan, &runner, None, &CancelToken::new()).await;
+        let statuses: Vec<StepStatus> = outcome.steps.iter().map(|s| s.status).collect();
+        assert_eq!(
+            statuses,
+            vec![
+                StepStatus::Failed,
+                StepStatus::Skipped,
+                StepStatus::Skipped,
+                StepStatus::Succeeded,
+                StepStatus::Succeeded,
+            ]
+        );
+        assert!(!outcome.is_success());
+        assert!(!outcome.cancelled);
+        assert_eq!(outcome.failures.len(), 1);
+        assert_eq!(outcome.failures[0].service.as_deref(), Some("broken"));
+        assert_eq!(outcome.failures[0].message, "step 0 broke");
+        assert_eq!(outcome.failed_services(&plan), vec!["broken", "child"]);
+        let error = crate::ExecError {
+            outcome: Box::new(outcome),
+        };
+        assert_eq!(error.to_string(), "step 0 broke");
+    }
+
+    #[tokio::test]
+    async fn cancellation_stops_new_steps_and_lets_running_ones_finish() {
+        let token = CancelToken::new();
+        let plan = plan_of(vec![
+            (create("a"), vec![]),
+            (create("b"), vec![]),
+            (start("a", 0), vec![0]),
+        ]);
+        let runner = FakeRunner {
+            delay: Duration::from_millis(10),
+            cancel_on: Some((0, token.clone())),
+            ..FakeRunner::default()
+        };
+        let outcome = run_plan(&plan, &runner, Some(1), &token).await;
+        assert!(outcome.cancelled);
+        assert_eq!(outcome.steps[0].status, StepStatus::Succeeded);
+        assert_eq!(outcome.steps[1].status, StepStatus::NotStarted);
+        assert_eq!(outcome.steps[2].status, StepStatus::NotStarted);
+        assert_eq!(runner.seen(), vec![Seen::Start(0), Seen::End(0)]);
+        let error = crate::ExecError {
+            outcome: Box::new(outcome),
+        };
+        assert_eq!(error.to_string(), "cancelled");
+    }
+
+    #[tokio::test]
+    async fn an_already_cancelled_run_starts_nothing() {
+        let token = CancelToken::new();
+        token.cancel();
+        let plan = plan_of(vec![(create("a"), vec![])]);
+        let runner = FakeRunner::default();
+        let outcome = run_plan(&plan, &runner, None, &token).await;
+        assert!(outcome.cancelled);
+        assert_eq!(outcome.steps[0].status, StepStatus::NotStarted);
+        assert!(runner.seen().is_empty());
+    }
+
+    #[tokio::test]
+    async fn invalid_dependencies_are_skipped_not_hung() {
+        let plan = plan_of(vec![(create("a"), vec![1]), (create("b"), vec![7])]);
+        let runner = FakeRunner::default();
+        let outcome = run_plan(&plan, &runner, None, &CancelToken::new()).await;
+        assert_eq!(outcome.steps[0].status, StepStatus::Skipped);
+        assert_eq!(outcome.steps[1].status, StepStatus::Skipped);
+        assert!(runner.seen().is_empty());
+    }
+
+    #[tokio::test]
+    async fn an_empty_plan_succeeds() {
+        let outcome = run_plan(
+            &Plan::default(),
+            &FakeRunner::default(),
+            Some(0),
+            &CancelToken::new(),
+        )
+        .await;
+        assert!(outcome.is_success());
+        assert!(outcome.steps.is_empty());
+    }
+}
