@@ -236,12 +236,8 @@ mod tests {
     }
 
     impl StepRunner for FakeRunner {
-        fn run<'a>(
-            &'a self,
-            step: &'a Step,
-            created: Option<String>,
-        ) -> impl Future<Output = StepResult> + 'a {
-            async move {
+        async fn run<'a>(&'a self, step: &'a Step, created: Option<String>) -> StepResult {
+            {
                 let index = step.id.0;
                 self.seen.lock().expect("seen").push(Seen::Start(index));
                 self.handed.lock().expect("handed").push((index, created));
