@@ -318,3 +318,54 @@ async fn a_cancelled_run_converges_on_the_next_up() {
     let db = state_of(&engine, &format!("{name}-db-1")).await;
     assert_eq!(db.status, Some(ContainerStateStatusEnum::RUNNING));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interrupted_recreation_converges_on_the_next_up() {
+    let engine = engine().await;
+    let name = unique_project("recreate");
+    let _guard = ProjectGuard(name.clone());
+    let project = TestProject::new(&name, vec![TestService::new("web", long_running())]);
+    let up =
+        |observed| plan_up(&project.desired(), &observed, &UpOptions::default()).expect("plan up");
+    let plan = up(observe(&engine, &name).await);
+    execute(&plan, &engine, &project, &QuietProgress, &options(&name))
+        .await
+        .unwrap_or_else(|e| panic!("first up failed: {e}"));
+
+    // Force a recreation and cancel it right after the replacement is created.
+    let forced = plan_up(
+        &project.desired(),
+        &observe(&engine, &name).await,
+        &UpOptions {
+            recreate: hoist_planner::Recreate::Force,
+            ..UpOptions::default()
+        },
+    )
+    .expect("plan forced recreate");
+    let mut opts = options(&name);
+    opts.parallel = Some(1);
+    let sink = RecordingSink::cancelling_on("Recreate", opts.cancel.clone());
+    let error = execute(&forced, &engine, &project, &sink, &opts)
+        .await
+        .expect_err("cancelled");
+    assert!(error.outcome.cancelled);
+    let state = engine.project_state(&name).await.expect("state");
+    assert_eq!(state.containers.len(), 2, "old and temporary container");
+
+    // The next up keeps one container for the service and leaves it running. Both containers
+    // carry number 1 and the current hash, so the planner keeps the one with the smaller ID:
+    // when that is the temporary one it keeps its `<id>_` name (a planner limitation).
+    let plan = up(observe(&engine, &name).await);
+    execute(&plan, &engine, &project, &QuietProgress, &options(&name))
+        .await
+        .unwrap_or_else(|e| panic!("second up failed: {e}\n{plan}"));
+    let state = engine.project_state(&name).await.expect("state");
+    assert_eq!(state.containers.len(), 1, "{:?}", state.containers);
+    let survivor = &state.containers[0];
+    assert_eq!(survivor.state, hoist_engine::ContainerState::Running);
+    assert!(
+        survivor.name.ends_with(&format!("{name}-web-1")),
+        "{}",
+        survivor.name
+    );
+}
