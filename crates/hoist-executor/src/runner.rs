@@ -546,13 +546,13 @@ impl<'a, S: ServiceSpecs + ?Sized> EngineRunner<'a, S> {
                             format!("optional dependency {reason}"),
                         ),
                     };
-                    let status = if required {
-                        EventStatus::Error
-                    } else {
-                        EventStatus::Warning
-                    };
                     for task in &tasks {
-                        task.emit(status, if required { "Error" } else { "Skipped" }, &event);
+                        if required {
+                            task.emit(EventStatus::Error, "Error", &event);
+                        } else {
+                            // Docker Compose's skipped event: the reason is part of the text.
+                            task.emit(EventStatus::Warning, &format!("Skipped: {event}"), "");
+                        }
                     }
                     return if required {
                         Err(message)

@@ -180,11 +180,24 @@ async fn failures_only_stop_the_services_that_depend_on_them() {
         &UpOptions::default(),
     )
     .expect("plan up");
-    let error = execute(&plan, &engine, &project, &QuietProgress, &options(&name))
+    let sink = RecordingSink::default();
+    let error = execute(&plan, &engine, &project, &sink, &options(&name))
         .await
         .expect_err("the run must fail");
     let outcome = &error.outcome;
     assert!(!outcome.cancelled);
+    // Docker Compose's events: an error on the dependency for the required wait, a skip for
+    // the optional one.
+    let sick = format!("Container {name}-sick-1");
+    {
+        let events = sink.events.lock().expect("events");
+        assert!(events.iter().any(|(_, e)| e.id() == sick
+            && e.text == "Error"
+            && e.details == "dependency sick failed to start"));
+    }
+    assert!(sink.lines().contains(&format!(
+        "{sick} Skipped: optional dependency \"sick\" failed to start"
+    )));
 
     let message = error.to_string();
     assert!(
