@@ -12,6 +12,8 @@
 //! bodies, network and volume requests, files to inject) comes through [`ServiceSpecs`],
 //! implemented by the CLI.
 
+#![warn(missing_docs)]
+
 mod cancel;
 mod outcome;
 mod progress;

@@ -295,7 +295,9 @@ impl<'a, S: ServiceSpecs + ?Sized> EngineRunner<'a, S> {
             Action::StopContainer { id, name, timeout } => {
                 let task = self.task(ResourceKind::Container, name, silent);
                 task.working("Stopping");
-                let grace = timeout.map(|t| Duration::from_secs(u64::from(t)));
+                let grace = timeout
+                    .map(|t| Duration::from_secs(u64::from(t)))
+                    .or_else(|| self.specs.stop_timeout(name));
                 match self.engine.stop_container(id, grace).await {
                     Ok(()) => task.done("Stopped"),
                     Err(e) if e.is_not_found() => task.done("Stopped"),

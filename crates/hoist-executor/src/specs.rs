@@ -2,6 +2,8 @@
 //! supplied by the CLI (which owns the compose model) so that the executor never depends on
 //! the loader. Every method answers with ready-to-send engine request bodies.
 
+use std::time::Duration;
+
 use hoist_engine::bollard::models::{
     ContainerCreateBody, ContainerInspectResponse, EndpointSettings, NetworkCreateRequest,
     VolumeCreateRequest,
@@ -55,5 +57,14 @@ pub trait ServiceSpecs: Send + Sync {
     fn injected_files(&self, service: &str) -> Result<Vec<(String, Vec<u8>)>, String> {
         let _ = service;
         Ok(Vec::new())
+    }
+
+    /// Grace period for stopping the container named `container` when the plan gives no
+    /// `-t/--timeout` (the service's `stop_grace_period`; the CLI maps names to services from
+    /// the observed state). `None` lets the engine use the container's own `StopTimeout`,
+    /// which Docker Compose sets from `stop_grace_period` at creation.
+    fn stop_timeout(&self, container: &str) -> Option<Duration> {
+        let _ = container;
+        None
     }
 }

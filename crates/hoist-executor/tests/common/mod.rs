@@ -298,6 +298,10 @@ impl ServiceSpecs for TestProject {
         })
     }
 
+    fn stop_timeout(&self, _container: &str) -> Option<std::time::Duration> {
+        Some(std::time::Duration::from_secs(1))
+    }
+
     fn volume_request(&self, key: &str) -> Result<VolumeCreateRequest, String> {
         Ok(VolumeCreateRequest {
             name: Some(format!("{}_{key}", self.name)),
