@@ -1,0 +1,70 @@
+//! What the executor needs to know about the project's services, networks and volumes,
+//! supplied by the CLI (which owns the compose model) so that the executor never depends on
+//! the loader. Every method answers with ready-to-send engine request bodies.
+
+use std::time::Duration;
+
+use hoist_engine::bollard::models::{
+    ContainerCreateBody, ContainerInspectResponse, EndpointSettings, NetworkCreateRequest,
+    VolumeCreateRequest,
+};
+
+/// Engine request bodies for the resources of one project. Errors are plain messages; the
+/// executor reports them as the failure of the step that asked.
+pub trait ServiceSpecs: Send + Sync {
+    /// The create body (config, host config, networking config with at most one endpoint on
+    /// engines below API 1.44) of replica `number` of `service`, to be created as `name`.
+    /// `inherit_from` is the inspected container whose anonymous volumes the new one reuses
+    /// (recreation without `-V`).
+    fn container_body(
+        &self,
+        service: &str,
+        number: u32,
+        name: &str,
+        inherit_from: Option<&ContainerInspectResponse>,
+    ) -> Result<ContainerCreateBody, String>;
+
+    /// Networks to connect a freshly created container of `service` to before it starts
+    /// (engine network name, endpoint settings): those the create body could not carry.
+    fn extra_networks(
+        &self,
+        service: &str,
+        number: u32,
+    ) -> Result<Vec<(String, EndpointSettings)>, String> {
+        let _ = (service, number);
+        Ok(Vec::new())
+    }
+
+    /// Endpoint settings (aliases, addresses) of `service` on the network with compose key
+    /// `network_key`, for reconnecting containers after a network was recreated.
+    fn endpoint_settings(
+        &self,
+        service: &str,
+        network_key: &str,
+    ) -> Result<EndpointSettings, String> {
+        let _ = (service, network_key);
+        Ok(EndpointSettings::default())
+    }
+
+    /// The create request of the project network with compose key `key`.
+    fn network_request(&self, key: &str) -> Result<NetworkCreateRequest, String>;
+
+    /// The create request of the project volume with compose key `key`.
+    fn volume_request(&self, key: &str) -> Result<VolumeCreateRequest, String>;
+
+    /// Files to copy into each container of `service` before it starts (secrets and configs
+    /// given by content): one tar archive per existing target directory.
+    fn injected_files(&self, service: &str) -> Result<Vec<(String, Vec<u8>)>, String> {
+        let _ = service;
+        Ok(Vec::new())
+    }
+
+    /// Grace period for stopping the container named `container` when the plan gives no
+    /// `-t/--timeout` (the service's `stop_grace_period`; the CLI maps names to services from
+    /// the observed state). `None` lets the engine use the container's own `StopTimeout`,
+    /// which Docker Compose sets from `stop_grace_period` at creation.
+    fn stop_timeout(&self, container: &str) -> Option<Duration> {
+        let _ = container;
+        None
+    }
+}
