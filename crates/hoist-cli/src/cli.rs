@@ -243,8 +243,8 @@ pub struct ConfigArgs {
     #[arg(long)]
     pub models: bool,
     /// Print the profile names, one per line.
-    #[arg(long)]
-    pub profiles: bool,
+    #[arg(long = "profiles", id = "list_profiles")]
+    pub list_profiles: bool,
     /// Print the image names, one per line.
     #[arg(long)]
     pub images: bool,

@@ -76,8 +76,8 @@ pub fn load(opts: &ProjectOptions, ctx: &mut LoadContext) -> Result<Project> {
     project.disabled_services = Project::from_node(&disabled_root)?.services;
     project.name = name;
     project.working_dir = resolved.working_dir.clone();
-    project.compose_files = resolved.files.clone();
-    project.environment = resolved.environment.clone();
+    project.compose_files = resolved.files.iter().map(PathBuf::from).collect();
+    project.environment = resolved.environment.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
     project.profiles = profiles;
     Ok(project)
 }

@@ -351,11 +351,11 @@ pub fn discover(dir: &Path) -> Result<Vec<String>> {
         if let Some(first) = found.first() {
             if found.len() > 1 {
                 let names: Vec<String> = found.iter().map(|p| p.display().to_string()).collect();
-                crate::warn(format!(
+                crate::warnings::warn(format!(
                     "Found multiple config files with supported names: {}",
                     names.join(", ")
                 ));
-                crate::warn(format!("Using {}", first.display()));
+                crate::warnings::warn(format!("Using {}", first.display()));
             }
             let mut files = vec![first.display().to_string()];
             let overrides: Vec<PathBuf> = DEFAULT_OVERRIDE_FILE_NAMES
@@ -367,11 +367,11 @@ pub fn discover(dir: &Path) -> Result<Vec<String>> {
                 if overrides.len() > 1 {
                     let names: Vec<String> =
                         overrides.iter().map(|p| p.display().to_string()).collect();
-                    crate::warn(format!(
+                    crate::warnings::warn(format!(
                         "Found multiple override files with supported names: {}",
                         names.join(", ")
                     ));
-                    crate::warn(format!("Using {}", o.display()));
+                    crate::warnings::warn(format!("Using {}", o.display()));
                 }
                 files.push(o.display().to_string());
             }

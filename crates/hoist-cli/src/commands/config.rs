@@ -24,7 +24,7 @@ pub fn run(global: &GlobalOptions, args: &ConfigArgs) -> Result<(), Failure> {
     if args.list_services || args.volumes || args.networks || args.models {
         opts.no_env_resolution = true;
     }
-    if args.profiles || args.images {
+    if args.list_profiles || args.images {
         opts.services = args.service_names.clone();
     }
 
@@ -32,32 +32,19 @@ pub fn run(global: &GlobalOptions, args: &ConfigArgs) -> Result<(), Failure> {
     let project = load::load(&opts, &mut ctx).map_err(|e| load_failure(e, &ctx))?;
 
     let out = if args.list_services {
-        lines(project.service_names())
+        lines(project.service_names_dependency_order())
     } else if args.volumes {
-        lines(project.volumes.keys().cloned())
+        lines(project.volume_names())
     } else if args.networks {
-        lines(project.networks.keys().cloned())
+        lines(project.network_names())
     } else if args.models {
-        lines(project.models.values().filter_map(|m| m.model.clone()))
+        lines(project.model_references())
     } else if let Some(which) = &args.hash {
-        hashes(&project, which, &opts)?
-    } else if args.profiles {
-        let mut all: Vec<String> = project
-            .services
-            .values()
-            .chain(project.disabled_services.values())
-            .flat_map(|s| s.profiles.clone())
-            .collect();
-        all.sort();
-        all.dedup();
-        lines(all)
+        hashes(&project, which)?
+    } else if args.list_profiles {
+        lines(project.profile_names())
     } else if args.images {
-        lines(
-            project
-                .services
-                .values()
-                .map(|s| s.image_name(&project.name)),
-        )
+        lines(project.image_names())
     } else if args.variables || args.environment {
         return Err(Failure::new(
             "`config --variables` and `--environment` are not implemented yet",
@@ -99,11 +86,7 @@ fn lines(items: impl IntoIterator<Item = String>) -> String {
 
 /// `--hash SVC[,SVC…]` or `--hash '*'`: `service <sha256>` lines, sorted by service name,
 /// hashing the environment as containers are created (env_file folded in).
-fn hashes(
-    project: &Project,
-    which: &str,
-    _opts: &hoist_loader::options::ProjectOptions,
-) -> Result<String, Failure> {
+fn hashes(project: &Project, which: &str) -> Result<String, Failure> {
     let names: Vec<String> = if which == "*" {
         project.service_names()
     } else {
@@ -112,8 +95,7 @@ fn hashes(
     let mut out = String::new();
     for name in names {
         let service = project
-            .services
-            .get(&name)
+            .service(&name)
             .ok_or_else(|| Failure::new(format!("no such service: {name}")))?;
         out.push_str(&format!("{name} {}\n", service.config_hash()));
     }
