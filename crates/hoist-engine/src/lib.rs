@@ -28,6 +28,7 @@ pub mod engine;
 pub mod error;
 pub mod labels;
 pub mod ops;
+pub mod spec;
 pub mod state;
 
 /// The bollard version this crate is built on, for callers that build request bodies

@@ -302,7 +302,8 @@ pub fn check_consistency(root: &Node, disabled: &Mapping) -> Result<()> {
     for e in &svcs.entries {
         let name = e.key.as_str();
         let Some(s) = e.value.as_map() else { continue };
-        if !s.contains_key("image") && !s.contains_key("build") && !s.contains_key("provider") {
+        let has_image = s.get("image").and_then(Node::as_str).is_some_and(|i| !i.is_empty());
+        if !has_image && !s.contains_key("build") && !s.contains_key("provider") {
             return Err(LoadError::at(
                 e.key_span,
                 format!("service {name:?} has neither an image nor a build context specified"),

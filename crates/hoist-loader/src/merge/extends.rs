@@ -130,7 +130,7 @@ impl Resolver<'_> {
         let Some(service) = services.get(name) else {
             return Ok(None);
         };
-        if service.is_null() {
+        if service.is_null() || service.tag == Some(crate::node::Tag::Reset) {
             return Ok(None);
         }
         let Some(map) = service.as_map() else {
