@@ -29,36 +29,73 @@ pub fn container_create_body(
     role: &ContainerRole,
     _api: ApiVersion,
 ) -> Result<ContainerCreateBody, String> {
-    let svc = project.service(service).ok_or_else(|| format!("no such service: {service}"))?;
-    let image = if svc.image.is_empty() { format!("{}-{}", project.name, service) } else { svc.image.clone() };
+    let svc = project
+        .service(service)
+        .ok_or_else(|| format!("no such service: {service}"))?;
+    let image = if svc.image.is_empty() {
+        format!("{}-{}", project.name, service)
+    } else {
+        svc.image.clone()
+    };
     let mut l: HashMap<String, String> = HashMap::new();
     l.insert(labels::PROJECT.into(), project.name.clone());
     l.insert(labels::SERVICE.into(), service.into());
     l.insert(labels::CONFIG_HASH.into(), svc.config_hash());
     l.insert(labels::VERSION.into(), COMPOSE_VERSION_LABEL.into());
-    l.insert(labels::ONEOFF.into(), if role.oneoff_slug.is_some() { "True" } else { "False" }.into());
+    l.insert(
+        labels::ONEOFF.into(),
+        if role.oneoff_slug.is_some() {
+            "True"
+        } else {
+            "False"
+        }
+        .into(),
+    );
     if role.oneoff_slug.is_none() {
         l.insert(labels::CONTAINER_NUMBER.into(), role.number.to_string());
     }
-    Ok(ContainerCreateBody { image: Some(image), labels: Some(l), ..Default::default() })
+    Ok(ContainerCreateBody {
+        image: Some(image),
+        labels: Some(l),
+        ..Default::default()
+    })
 }
 
 /// The create request for the project network under `key`.
-pub fn network_create_request(project: &Project, key: &str) -> Result<NetworkCreateRequest, String> {
-    let net = project.networks.0.get(key).ok_or_else(|| format!("no such network: {key}"))?;
+pub fn network_create_request(
+    project: &Project,
+    key: &str,
+) -> Result<NetworkCreateRequest, String> {
+    let net = project
+        .networks
+        .0
+        .get(key)
+        .ok_or_else(|| format!("no such network: {key}"))?;
     let mut l: HashMap<String, String> = HashMap::new();
     l.insert(labels::PROJECT.into(), project.name.clone());
     l.insert(labels::NETWORK.into(), key.into());
     l.insert(labels::VERSION.into(), COMPOSE_VERSION_LABEL.into());
-    Ok(NetworkCreateRequest { name: net.name.clone(), labels: Some(l), ..Default::default() })
+    Ok(NetworkCreateRequest {
+        name: net.name.clone(),
+        labels: Some(l),
+        ..Default::default()
+    })
 }
 
 /// The create request for the project volume under `key`.
 pub fn volume_create_request(project: &Project, key: &str) -> Result<VolumeCreateRequest, String> {
-    let vol = project.volumes.0.get(key).ok_or_else(|| format!("no such volume: {key}"))?;
+    let vol = project
+        .volumes
+        .0
+        .get(key)
+        .ok_or_else(|| format!("no such volume: {key}"))?;
     let mut l: HashMap<String, String> = HashMap::new();
     l.insert(labels::PROJECT.into(), project.name.clone());
     l.insert(labels::VOLUME.into(), key.into());
     l.insert(labels::VERSION.into(), COMPOSE_VERSION_LABEL.into());
-    Ok(VolumeCreateRequest { name: Some(vol.name.clone()), labels: Some(l), ..Default::default() })
+    Ok(VolumeCreateRequest {
+        name: Some(vol.name.clone()),
+        labels: Some(l),
+        ..Default::default()
+    })
 }

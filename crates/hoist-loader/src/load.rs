@@ -39,6 +39,7 @@ struct Stages {
     resolve_paths: bool,
     consistency: bool,
     resolve_env: bool,
+    validate: bool,
 }
 
 /// Loads the project the options describe. `ctx` receives the files read even on failure.
@@ -77,7 +78,11 @@ pub fn load(opts: &ProjectOptions, ctx: &mut LoadContext) -> Result<Project> {
     project.name = name;
     project.working_dir = resolved.working_dir.clone();
     project.compose_files = resolved.files.iter().map(PathBuf::from).collect();
-    project.environment = resolved.environment.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    project.environment = resolved
+        .environment
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     project.profiles = profiles;
     Ok(project)
 }
@@ -89,6 +94,7 @@ fn stages(opts: &ProjectOptions) -> Stages {
         resolve_paths: !opts.no_path_resolution,
         consistency: !opts.no_consistency,
         resolve_env: !opts.no_env_resolution,
+        validate: !opts.no_validation,
     }
 }
 
@@ -245,9 +251,15 @@ impl FileLoader<'_> {
         included.push(path.to_path_buf());
         let mut dict = dict;
         self.apply_include(&mut dict, &mut cfg, working_dir, env, &included)?;
-        let mut ext = ExtendsFiles { ctx: self.ctx, stages: self.stages, env };
+        let mut ext = ExtendsFiles {
+            ctx: self.ctx,
+            stages: self.stages,
+            env,
+        };
         let mut dict = merge::merge_file(dict, cfg, path, working_dir, &mut ext)?;
-        schema::validate(&dict)?;
+        if self.stages.validate {
+            schema::validate(&dict)?;
+        }
         if let Some(m) = dict.as_map_mut() {
             if m.remove("version").is_some() {
                 warn(format!(
@@ -256,7 +268,12 @@ impl FileLoader<'_> {
                 ));
             }
         }
-        canonical::canonicalize(&mut dict)?;
+        let options = canonical::CanonicalOptions {
+            ignore_parse_errors: !self.stages.interpolate,
+        };
+        for w in canonical::canonicalize_reporting(&mut dict, options)? {
+            warn(w.message);
+        }
         canonical::omit_empty(&mut dict);
         merge::enforce_unicity(&mut dict)?;
         Ok(dict)
@@ -444,7 +461,11 @@ fn import_resources(dict: &mut Node, cfg: &mut Node, imported: Node) -> Result<(
                         let mut inner = Mapping::new();
                         inner.insert(e.key.clone(), e.key_span, v);
                         let mut outer = Mapping::new();
-                        outer.insert(key, Span::SYNTHETIC, Node::new(Value::Map(inner), Span::SYNTHETIC));
+                        outer.insert(
+                            key,
+                            Span::SYNTHETIC,
+                            Node::new(Value::Map(inner), Span::SYNTHETIC),
+                        );
                         Node::new(Value::Map(outer), Span::SYNTHETIC)
                     };
                     let merged = merge::merge(wrap(e.value.clone()), wrap(local))?;

@@ -64,6 +64,8 @@ pub struct ProjectOptions {
     pub no_env_resolution: bool,
     /// Keep networks and volumes that no service uses (`--all-resources`).
     pub all_resources: bool,
+    /// Skip schema validation (`config --variables` reads models that may not validate).
+    pub no_validation: bool,
     /// Content of standard input, for `-f -` (read by the caller).
     pub stdin: Option<String>,
 }

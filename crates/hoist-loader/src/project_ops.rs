@@ -302,7 +302,10 @@ pub fn check_consistency(root: &Node, disabled: &Mapping) -> Result<()> {
     for e in &svcs.entries {
         let name = e.key.as_str();
         let Some(s) = e.value.as_map() else { continue };
-        let has_image = s.get("image").and_then(Node::as_str).is_some_and(|i| !i.is_empty());
+        let has_image = s
+            .get("image")
+            .and_then(Node::as_str)
+            .is_some_and(|i| !i.is_empty());
         if !has_image && !s.contains_key("build") && !s.contains_key("provider") {
             return Err(LoadError::at(
                 e.key_span,

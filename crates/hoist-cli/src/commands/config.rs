@@ -5,7 +5,8 @@ use crate::cli::{ConfigArgs, ConfigFormat, GlobalOptions};
 use crate::project::{load_failure, project_options};
 use crate::Failure;
 use hoist_loader::load::{self, LoadContext};
-use hoist_loader::model::Project;
+use hoist_loader::model::{json, yaml_out, Project};
+use hoist_loader::Node;
 use std::io::Write;
 
 /// Runs `hoist config`.
@@ -29,6 +30,27 @@ pub fn run(global: &GlobalOptions, args: &ConfigArgs) -> Result<(), Failure> {
     }
 
     let mut ctx = LoadContext::default();
+    if args.variables {
+        opts.no_interpolate = true;
+        opts.no_validation = true;
+        let (root, _, _) = load::load_model(&opts, &mut ctx).map_err(|e| load_failure(e, &ctx))?;
+        return emit(args, variables(&root, args.format));
+    }
+    if args.no_interpolate
+        && !args.list_services
+        && args.hash.is_none()
+        && !args.list_profiles
+        && !args.images
+    {
+        // Docker Compose renders the untyped model here: every mapping with sorted keys.
+        let (root, _, _) = load::load_model(&opts, &mut ctx).map_err(|e| load_failure(e, &ctx))?;
+        let value = sorted_json(root.to_json());
+        let text = match args.format.unwrap_or_default() {
+            ConfigFormat::Yaml => yaml_out::to_go_yaml(&value),
+            ConfigFormat::Json => json::to_go_json_pretty(&value),
+        };
+        return emit(args, text);
+    }
     let project = load::load(&opts, &mut ctx).map_err(|e| load_failure(e, &ctx))?;
 
     let out = if args.list_services {
@@ -60,6 +82,11 @@ pub fn run(global: &GlobalOptions, args: &ConfigArgs) -> Result<(), Failure> {
             text.replace('$', "$$")
         }
     };
+    emit(args, out)
+}
+
+/// Writes the output to `-o FILE` or standard output (nothing with `-q`).
+fn emit(args: &ConfigArgs, out: String) -> Result<(), Failure> {
     if args.quiet {
         return Ok(());
     }
@@ -100,4 +127,114 @@ fn hashes(project: &Project, which: &str) -> Result<String, Failure> {
         out.push_str(&format!("{name} {}\n", service.config_hash()));
     }
     Ok(out)
+}
+
+/// Sorts the keys of every JSON object, as Go does when it prints a `map[string]any`.
+fn sorted_json(v: serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(m) => {
+            let mut entries: Vec<(String, serde_json::Value)> = m.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            serde_json::Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k, sorted_json(v)))
+                    .collect(),
+            )
+        }
+        serde_json::Value::Array(a) => {
+            serde_json::Value::Array(a.into_iter().map(sorted_json).collect())
+        }
+        other => other,
+    }
+}
+
+/// `config --variables`: a table (default), JSON or YAML of the variables the model uses.
+/// Docker Compose prints them in random order; Hoist sorts them by name.
+fn variables(root: &Node, format: Option<ConfigFormat>) -> String {
+    let mut vars = hoist_loader::interpolate::variables(root);
+    vars.sort_by(|a, b| a.name.cmp(&b.name));
+    vars.dedup_by(|a, b| a.name == b.name);
+    match format {
+        None => {
+            let mut rows = vec![[
+                "NAME".to_string(),
+                "REQUIRED".to_string(),
+                "DEFAULT VALUE".to_string(),
+                "ALTERNATE VALUE".to_string(),
+            ]];
+            for v in &vars {
+                rows.push([
+                    v.name.clone(),
+                    v.required.to_string(),
+                    v.default_value.clone(),
+                    v.presence_value.clone(),
+                ]);
+            }
+            tab_table(&rows)
+        }
+        Some(ConfigFormat::Json) => {
+            let mut m = serde_json::Map::new();
+            for v in &vars {
+                m.insert(
+                    v.name.clone(),
+                    serde_json::json!({
+                        "Name": v.name, "DefaultValue": v.default_value,
+                        "PresenceValue": v.presence_value, "Required": v.required,
+                    }),
+                );
+            }
+            let text = json::to_go_json_pretty(&serde_json::Value::Object(m));
+            // Docker's formatter indents JSON by four spaces.
+            text.lines()
+                .map(|l| {
+                    let n = l.len() - l.trim_start().len();
+                    format!("{}{}\n", " ".repeat(n * 2), l.trim_start())
+                })
+                .collect()
+        }
+        Some(ConfigFormat::Yaml) => {
+            let mut m = serde_json::Map::new();
+            for v in &vars {
+                m.insert(
+                    v.name.clone(),
+                    serde_json::json!({
+                        "name": v.name, "defaultvalue": v.default_value,
+                        "presencevalue": v.presence_value, "required": v.required,
+                    }),
+                );
+            }
+            // yaml.Marshal of a map of structs: keys sorted, struct fields in order, four spaces.
+            let text = yaml_out::to_go_yaml(&serde_json::Value::Object(m));
+            text.lines()
+                .map(|l| {
+                    let n = l.len() - l.trim_start().len();
+                    format!("{}{}\n", " ".repeat(n * 2), l.trim_start())
+                })
+                .collect()
+        }
+    }
+}
+
+/// Docker's table layout (Go tabwriter, minimum width 20, padding 3): every column but the
+/// last is padded.
+fn tab_table<const N: usize>(rows: &[[String; N]]) -> String {
+    let mut widths = [0usize; N];
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            widths[i] = widths[i].max(c.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            out.push_str(c);
+            if i + 1 < N {
+                let w = (widths[i] + 3).max(20);
+                out.push_str(&" ".repeat(w - c.chars().count()));
+            }
+        }
+        out.push('\n');
+    }
+    out
 }
