@@ -322,6 +322,7 @@ fn analyze(s: &str) -> Analysis {
     let chars: Vec<char> = s.chars().collect();
     let mut block_indicators = false;
     let mut special_characters = false;
+    let mut tab_characters = false;
     let mut line_breaks = false;
     let (mut leading_space, mut leading_break, mut trailing_space, mut trailing_break) =
         (false, false, false, false);
@@ -348,7 +349,9 @@ fn analyze(s: &str) -> Analysis {
                 _ => {}
             }
         }
-        if !is_printable(c) {
+        if c == '\t' {
+            tab_characters = true;
+        } else if !is_printable(c) {
             special_characters = true;
         }
         if is_break(c) {
@@ -401,9 +404,11 @@ fn analyze(s: &str) -> Analysis {
         a.block_plain_allowed = false;
         a.single_quoted_allowed = false;
     }
-    if space_break || special_characters {
+    if space_break || tab_characters || special_characters {
         a.block_plain_allowed = false;
         a.single_quoted_allowed = false;
+    }
+    if space_break || special_characters {
         a.block_allowed = false;
     }
     if line_breaks {
@@ -418,7 +423,12 @@ fn analyze(s: &str) -> Analysis {
 fn choose_style(s: &str, a: &Analysis, simple_key: bool) -> Style {
     // What go-yaml's encoder asks for.
     let mut style = if s.contains('\n') {
-        Style::Literal
+        // go-yaml keeps whitespace-only multi-line strings double-quoted.
+        if s.chars().all(char::is_whitespace) {
+            Style::Double
+        } else {
+            Style::Literal
+        }
     } else if resolves_to_non_string(s) {
         Style::Double
     } else if is_old_bool(s) || is_base60_float(s) {
