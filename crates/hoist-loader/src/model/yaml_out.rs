@@ -11,6 +11,8 @@ use serde_json::Value as Json;
 
 const BEST_WIDTH: usize = 80;
 const INDENT: usize = 2;
+/// Keys longer than this (in bytes) are written as complex keys (`? key`).
+const MAX_SIMPLE_KEY_LEN: usize = 128;
 
 /// Writes `value` (a mapping) as a go-yaml document, ending with a newline.
 pub fn to_go_yaml(value: &Json) -> String {
@@ -97,7 +99,14 @@ impl Emitter {
             if i > 0 || !inline_first {
                 self.newline_indent(indent);
             }
-            self.scalar_string(key, indent, true);
+            if key.len() > MAX_SIMPLE_KEY_LEN || key.contains('\n') {
+                // Too long (or multi-line) for a simple key: go-yaml writes `? key` / `: value`.
+                self.write("? ");
+                self.scalar_string(key, indent + INDENT, false);
+                self.newline_indent(indent);
+            } else {
+                self.scalar_string(key, indent, true);
+            }
             self.write_char(':');
             match value {
                 Json::Object(_) if !is_empty_collection(value) => {
