@@ -183,7 +183,22 @@ impl Emitter {
     fn write_folded(&mut self, s: &str, indent: usize, allow_breaks: bool, single: bool) {
         let chars: Vec<char> = s.chars().collect();
         let mut spaces = false;
+        let mut breaks = false;
         for (i, &c) in chars.iter().enumerate() {
+            if is_break(c) {
+                // Only U+2028/U+2029 get here (other breaks force another style): written
+                // raw, and the text after them is indented.
+                self.out.push(c);
+                self.column = 0;
+                breaks = true;
+                continue;
+            }
+            if breaks && c != ' ' {
+                while self.column < indent {
+                    self.write_char(' ');
+                }
+                breaks = false;
+            }
             if c == ' ' {
                 let next_is_space = chars.get(i + 1) == Some(&' ');
                 let edge_ok = !single || (i != 0 && i + 1 != chars.len());
