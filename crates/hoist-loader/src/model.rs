@@ -76,6 +76,20 @@ impl Project {
                 ),
             ));
         }
+        // `version` (obsolete) and `include` (already resolved) are not part of the model.
+        let stripped;
+        let root = match root.as_map() {
+            Some(map) if map.contains_key("version") || map.contains_key("include") => {
+                let mut copy = root.clone();
+                if let Some(map) = copy.as_map_mut() {
+                    map.remove("version");
+                    map.remove("include");
+                }
+                stripped = copy;
+                &stripped
+            }
+            _ => root,
+        };
         let mut project: Project = de::from_node(root, "")?;
         project.fill_names();
         Ok(project)

@@ -160,3 +160,12 @@ fn hash_ignores_scale_replicas_build_pull_policy_depends_on_and_profiles() {
     assert_eq!(service(1, false), service(2, false));
     assert_eq!(service(1, false), service(3, true));
 }
+
+#[test]
+fn obsolete_version_and_resolved_include_are_ignored() {
+    let root = tree(
+        serde_json::json!({"version": "3.8", "include": ["other.yaml"], "services": {"web": {"image": "x"}}}),
+    );
+    let project = Project::from_node(&root).expect("binds");
+    assert_eq!(project.service_names(), vec!["web"]);
+}

@@ -177,6 +177,20 @@ fn json_yaml_and_hashes_match_docker_compose() {
             .map(|(name, hash)| format!("{name} {hash}\n"))
             .collect();
         ok &= check(&dir, "hash", &actual_hash, &expected_hash);
+        if let Ok(expected) = std::fs::read_to_string(dir.join("expected.resource_hashes")) {
+            let mut actual = String::new();
+            for (name, network) in &from_json.networks.0 {
+                if expected.contains(&format!("network {name} ")) {
+                    actual.push_str(&format!("network {name} {}\n", network.config_hash()));
+                }
+            }
+            for (name, volume) in &from_json.volumes.0 {
+                if expected.contains(&format!("volume {name} ")) {
+                    actual.push_str(&format!("volume {name} {}\n", volume.config_hash()));
+                }
+            }
+            ok &= check(&dir, "resource hashes", &actual, &expected);
+        }
         if let Ok(expected_lists) = std::fs::read_to_string(dir.join("expected.lists")) {
             // Built from the YAML output, which (unlike the JSON) keeps top-level `models`.
             // Profiles of services disabled by `--profile` are in neither output: skip the

@@ -141,7 +141,7 @@ impl<'de> de::Deserializer<'de> for NodeDeserializer<'de> {
             Value::Map(map) => visitor.visit_map(NodeMap::for_struct(map, self.path, fields)?),
             Value::Null => visitor.visit_map(NodeMap::for_struct(&EMPTY, self.path, fields)?),
             _ => Err(de::Error::custom(format!(
-                "expected a mapping for {}, found {}",
+                "expected a mapping ({}), found {}",
                 struct_label(name),
                 self.node.kind_name()
             ))),
@@ -158,9 +158,22 @@ impl<'de> de::Deserializer<'de> for NodeDeserializer<'de> {
     }
 }
 
-/// A readable name for a struct in messages (`ServiceConfig` → `a service`).
+/// What a struct is, in words, for messages (`ServiceConfig` → `a service definition`).
 fn struct_label(name: &str) -> String {
-    format!("`{name}`")
+    let words = match name {
+        "Project" => "a compose project",
+        "ServiceConfig" => "a service definition",
+        "NetworkConfig" => "a network definition",
+        "VolumeConfig" => "a volume definition",
+        "FileObjectConfig" => "a secret or config definition",
+        "BuildConfig" => "build settings",
+        "DeployConfig" => "deploy settings",
+        "HealthCheckConfig" => "healthcheck settings",
+        "ServicePortConfig" => "a port definition",
+        "ServiceVolumeConfig" => "a volume mount",
+        _ => return format!("`{name}`"),
+    };
+    words.to_string()
 }
 
 struct NodeSeq<'a> {
@@ -285,8 +298,8 @@ impl<'de> MapAccess<'de> for NodeMap<'de> {
                 .map(Some)
                 .map_err(|e| e.locate(&path, entry.key_span));
         }
-        if self.extensions.is_some() && !matches!(self.pending, Some((_, PendingValue::Extensions)))
-        {
+        if self.extensions.is_some() {
+            // The gathered `x-*` keys come last, as one `#extensions` entry.
             self.pending = Some((self.path.clone(), PendingValue::Extensions));
             let key: de::value::StrDeserializer<'_, BindError> = "#extensions".into_deserializer();
             return seed.deserialize(key).map(Some);
@@ -303,15 +316,11 @@ impl<'de> MapAccess<'de> for NodeMap<'de> {
                 })
                 .map_err(|e| e.locate(&path, node.span)),
             Some((path, PendingValue::Extensions)) => {
-                // Mark as consumed so that next_key_seed ends the map.
-                self.pending = Some((path.clone(), PendingValue::Extensions));
                 let node = self
                     .extensions
                     .take()
                     .unwrap_or_else(|| Node::map(Span::SYNTHETIC));
-                let value = seed_owned(seed, node, &path);
-                self.extensions = None;
-                value
+                seed_owned(seed, node, &path)
             }
             None => Err(de::Error::custom("value requested before key")),
         }

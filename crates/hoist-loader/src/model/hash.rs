@@ -9,6 +9,9 @@
 //! hashed JSON follow the older compose-go (v2.13) `ServiceConfig` field order
 //! ([`LEGACY_SERVICE_KEY_ORDER`]), not the order `config` prints (found by comparing against
 //! `config --hash` output; nested values keep the current order).
+//!
+//! Network and volume hashes are the SHA-256 of their Go JSON (a volume without driver counts
+//! as `local`); both were checked against the labels Docker Compose put on engine objects.
 
 use super::json::to_go_json_compact;
 use super::types::{NetworkConfig, ServiceConfig, VolumeConfig};

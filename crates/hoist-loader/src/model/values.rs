@@ -68,6 +68,16 @@ pub(crate) fn extensions_hidden(v: &Extensions) -> bool {
 
 // ---- map key order ----
 
+/// Go's `unicode.IsDigit` (approximated by Rust's numeric property).
+fn go_is_digit(c: char) -> bool {
+    c.is_numeric()
+}
+
+/// A digit's value the way go-yaml computes it (`r - '0'`, also for non-ASCII digits).
+fn go_digit_value(c: char) -> i64 {
+    i64::from(u32::from(c)) - i64::from(u32::from('0'))
+}
+
 /// go-yaml's map key order: like byte order, but runs of digits compare as numbers and letters
 /// sort after other characters in a few cases.
 pub fn go_yaml_key_cmp(a: &str, b: &str) -> Ordering {
@@ -78,7 +88,7 @@ pub fn go_yaml_key_cmp(a: &str, b: &str) -> Ordering {
     while i < ar.len() && i < br.len() {
         let (ca, cb) = (ar[i], br[i]);
         if ca == cb {
-            digits = ca.is_numeric();
+            digits = go_is_digit(ca);
             i += 1;
             continue;
         }
@@ -99,7 +109,7 @@ pub fn go_yaml_key_cmp(a: &str, b: &str) -> Ordering {
         let mut bn: i64 = 0;
         if ca == '0' || cb == '0' {
             let mut j = i;
-            while j > 0 && ar[j - 1].is_ascii_digit() {
+            while j > 0 && go_is_digit(ar[j - 1]) {
                 j -= 1;
                 if ar[j] != '0' {
                     an = 1;
@@ -109,17 +119,13 @@ pub fn go_yaml_key_cmp(a: &str, b: &str) -> Ordering {
             }
         }
         let mut ai = i;
-        while ai < ar.len() && ar[ai].is_ascii_digit() {
-            an = an
-                .wrapping_mul(10)
-                .wrapping_add(i64::from(ar[ai] as u8 - b'0'));
+        while ai < ar.len() && go_is_digit(ar[ai]) {
+            an = an.wrapping_mul(10).wrapping_add(go_digit_value(ar[ai]));
             ai += 1;
         }
         let mut bi = i;
-        while bi < br.len() && br[bi].is_ascii_digit() {
-            bn = bn
-                .wrapping_mul(10)
-                .wrapping_add(i64::from(br[bi] as u8 - b'0'));
+        while bi < br.len() && go_is_digit(br[bi]) {
+            bn = bn.wrapping_mul(10).wrapping_add(go_digit_value(br[bi]));
             bi += 1;
         }
         if an != bn {

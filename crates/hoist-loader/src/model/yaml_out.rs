@@ -11,6 +11,8 @@ use serde_json::Value as Json;
 
 const BEST_WIDTH: usize = 80;
 const INDENT: usize = 2;
+/// Keys longer than this (in bytes) are written as complex keys (`? key`).
+const MAX_SIMPLE_KEY_LEN: usize = 128;
 
 /// Writes `value` (a mapping) as a go-yaml document, ending with a newline.
 pub fn to_go_yaml(value: &Json) -> String {
@@ -97,7 +99,14 @@ impl Emitter {
             if i > 0 || !inline_first {
                 self.newline_indent(indent);
             }
-            self.scalar_string(key, indent, true);
+            if key.len() > MAX_SIMPLE_KEY_LEN || key.contains('\n') {
+                // Too long (or multi-line) for a simple key: go-yaml writes `? key` / `: value`.
+                self.write("? ");
+                self.scalar_string(key, indent + INDENT, false);
+                self.newline_indent(indent);
+            } else {
+                self.scalar_string(key, indent, true);
+            }
             self.write_char(':');
             match value {
                 Json::Object(_) if !is_empty_collection(value) => {
@@ -174,7 +183,22 @@ impl Emitter {
     fn write_folded(&mut self, s: &str, indent: usize, allow_breaks: bool, single: bool) {
         let chars: Vec<char> = s.chars().collect();
         let mut spaces = false;
+        let mut breaks = false;
         for (i, &c) in chars.iter().enumerate() {
+            if is_break(c) {
+                // Only U+2028/U+2029 get here (other breaks force another style): written
+                // raw, and the text after them is indented.
+                self.out.push(c);
+                self.column = 0;
+                breaks = true;
+                continue;
+            }
+            if breaks && c != ' ' {
+                while self.column < indent {
+                    self.write_char(' ');
+                }
+                breaks = false;
+            }
             if c == ' ' {
                 let next_is_space = chars.get(i + 1) == Some(&' ');
                 let edge_ok = !single || (i != 0 && i + 1 != chars.len());
@@ -322,6 +346,7 @@ fn analyze(s: &str) -> Analysis {
     let chars: Vec<char> = s.chars().collect();
     let mut block_indicators = false;
     let mut special_characters = false;
+    let mut tab_characters = false;
     let mut line_breaks = false;
     let (mut leading_space, mut leading_break, mut trailing_space, mut trailing_break) =
         (false, false, false, false);
@@ -348,7 +373,9 @@ fn analyze(s: &str) -> Analysis {
                 _ => {}
             }
         }
-        if !is_printable(c) {
+        if c == '\t' {
+            tab_characters = true;
+        } else if !is_printable(c) {
             special_characters = true;
         }
         if is_break(c) {
@@ -401,9 +428,11 @@ fn analyze(s: &str) -> Analysis {
         a.block_plain_allowed = false;
         a.single_quoted_allowed = false;
     }
-    if space_break || special_characters {
+    if space_break || tab_characters || special_characters {
         a.block_plain_allowed = false;
         a.single_quoted_allowed = false;
+    }
+    if space_break || special_characters {
         a.block_allowed = false;
     }
     if line_breaks {
@@ -418,7 +447,12 @@ fn analyze(s: &str) -> Analysis {
 fn choose_style(s: &str, a: &Analysis, simple_key: bool) -> Style {
     // What go-yaml's encoder asks for.
     let mut style = if s.contains('\n') {
-        Style::Literal
+        // go-yaml keeps whitespace-only multi-line strings double-quoted.
+        if s.chars().all(char::is_whitespace) {
+            Style::Double
+        } else {
+            Style::Literal
+        }
     } else if resolves_to_non_string(s) {
         Style::Double
     } else if is_old_bool(s) || is_base60_float(s) {
