@@ -1,12 +1,27 @@
 //! Stage 3 of the loader: YAML text to spanned [`Node`] trees, one per document.
 //!
 //! The events of `saphyr-parser` are assembled into [`Node`]s here, with the rules of the YAML
-//! library compose uses (go-yaml v4): scalars are resolved by [`resolve`] (YAML 1.2 core
-//! schema plus Go's integer rules), anchors are expanded by cloning (with a cap against alias
-//! bombs), `<<` merge keys are applied (explicit keys win, earlier merged mappings win over
-//! later ones), `!reset` / `!override` are recorded on [`Node::tag`], duplicate keys and
-//! non-string keys are errors. Every node and key keeps the [`Span`] of its first character;
-//! the parser's character positions are converted to byte offsets here.
+//! library compose uses (go-yaml v4), checked against `docker compose config`:
+//!
+//! - Scalars are resolved by `resolve` (YAML 1.2 core schema plus Go's integer rules: `yes` is
+//!   a string, `0755` is 493, `08` is 8.0). Quoted and block scalars are strings; `!!int`,
+//!   `!!float`, `!!str`… are honoured; any other tag (`!foo`, `!reset`, `!override`) leaves a
+//!   scalar as its text, as compose does. Timestamps become compose's RFC 3339 text; integers
+//!   that only fit `u64` become floats (the tree has no `u64`).
+//! - Anchors are expanded by cloning; an alias node takes the alias's position, its children
+//!   keep theirs. Expansion is capped at [`MAX_ALIAS_NODES`] nodes ("excessive aliasing").
+//! - `<<` merge keys: explicit keys win, earlier merged mappings win over later ones, merged
+//!   entries appear where the `<<` was. A `!reset` / `!override` on the `<<` value moves to
+//!   the mapping holding it.
+//! - `!reset` / `!override` are recorded on [`Node::tag`]; the node itself is kept (removing
+//!   a reset value is the merge stage's job).
+//! - Duplicate keys are errors naming both lines; collections as keys are errors; a
+//!   non-string scalar key is reported after the document parsed otherwise cleanly, with
+//!   compose's wording (`non-string key in services: 1`).
+//!
+//! Every node and key keeps the [`Span`] of its first character (an anchor or tag, if any; for
+//! block scalars the `|` / `>` indicator), with the parser's character positions converted to
+//! byte offsets here.
 //!
 //! The next stage is interpolation ([`crate::interpolate`]); deciding that an empty file or a
 //! non-mapping document is an error is left to the caller.
