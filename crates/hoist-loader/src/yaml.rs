@@ -1,12 +1,27 @@
 //! Stage 3 of the loader: YAML text to spanned [`Node`] trees, one per document.
 //!
 //! The events of `saphyr-parser` are assembled into [`Node`]s here, with the rules of the YAML
-//! library compose uses (go-yaml v4): scalars are resolved by [`resolve`] (YAML 1.2 core
-//! schema plus Go's integer rules), anchors are expanded by cloning (with a cap against alias
-//! bombs), `<<` merge keys are applied (explicit keys win, earlier merged mappings win over
-//! later ones), `!reset` / `!override` are recorded on [`Node::tag`], duplicate keys and
-//! non-string keys are errors. Every node and key keeps the [`Span`] of its first character;
-//! the parser's character positions are converted to byte offsets here.
+//! library compose uses (go-yaml v4), checked against `docker compose config`:
+//!
+//! - Scalars are resolved by `resolve` (YAML 1.2 core schema plus Go's integer rules: `yes` is
+//!   a string, `0755` is 493, `08` is 8.0). Quoted and block scalars are strings; `!!int`,
+//!   `!!float`, `!!str`… are honoured; any other tag (`!foo`, `!reset`, `!override`) leaves a
+//!   scalar as its text, as compose does. Timestamps become compose's RFC 3339 text; integers
+//!   that only fit `u64` become floats (the tree has no `u64`).
+//! - Anchors are expanded by cloning; an alias node takes the alias's position, its children
+//!   keep theirs. Expansion is capped at [`MAX_ALIAS_NODES`] nodes ("excessive aliasing").
+//! - `<<` merge keys: explicit keys win, earlier merged mappings win over later ones, merged
+//!   entries appear where the `<<` was. A `!reset` / `!override` on the `<<` value moves to
+//!   the mapping holding it.
+//! - `!reset` / `!override` are recorded on [`Node::tag`]; the node itself is kept (removing
+//!   a reset value is the merge stage's job).
+//! - Duplicate keys are errors naming both lines; collections as keys are errors; a
+//!   non-string scalar key is reported after the document parsed otherwise cleanly, with
+//!   compose's wording (`non-string key in services: 1`).
+//!
+//! Every node and key keeps the [`Span`] of its first character (an anchor or tag, if any; for
+//! block scalars the `|` / `>` indicator), with the parser's character positions converted to
+//! byte offsets here.
 //!
 //! The next stage is interpolation ([`crate::interpolate`]); deciding that an empty file or a
 //! non-mapping document is an error is left to the caller.
@@ -184,7 +199,10 @@ enum FrameKind {
     Map {
         items: Vec<MapItem>,
         pending: Option<PendingKey>,
-        seen: HashMap<String, Span>,
+        /// Where a `<<` key was written, if one was.
+        merge_key: Option<Span>,
+        /// Key positions by key, built once the mapping grows past [`SMALL_MAP`] entries.
+        index: Option<HashMap<String, Span>>,
     },
 }
 
@@ -196,10 +214,11 @@ struct Frame {
     kind: FrameKind,
 }
 
-/// Whether a finished node may serve as a mapping key, and how to show it.
+/// What a finished node means when it is used as a mapping key.
 struct KeyInfo {
-    /// `None` when the node is a string; otherwise how the non-string key is shown.
-    non_string: Option<String>,
+    /// True when the node is a string (a timestamp, although kept as text, is not).
+    is_string: bool,
+    /// True for a plain `<<`.
     is_merge: bool,
 }
 
@@ -279,7 +298,7 @@ impl Builder {
                 let mut node = node.clone();
                 node.span = span;
                 let info = KeyInfo {
-                    non_string: non_string_display(&node),
+                    is_string: matches!(node.value, Value::String(_)),
                     is_merge: false,
                 };
                 self.finish(node, 0, info)
@@ -294,7 +313,8 @@ impl Builder {
                 FrameKind::Map {
                     items: Vec::new(),
                     pending: None,
-                    seen: HashMap::new(),
+                    merge_key: None,
+                    index: None,
                 },
             ),
             Event::SequenceEnd | Event::MappingEnd => {
@@ -311,7 +331,7 @@ impl Builder {
                     tag: frame.tag,
                 };
                 let info = KeyInfo {
-                    non_string: non_string_display(&node),
+                    is_string: false,
                     is_merge: false,
                 };
                 self.finish(node, frame.anchor, info)
@@ -374,15 +394,7 @@ impl Builder {
             Some(_) => Scalar::Str(text.to_string()),
         };
         let is_merge = plain && tag.is_none() && text == "<<";
-        let non_string = match &resolved {
-            Scalar::Str(_) => None,
-            Scalar::Null => Some("<nil>".to_string()),
-            Scalar::Bool(b) => Some(b.to_string()),
-            Scalar::Int(i) => Some(i.to_string()),
-            Scalar::UInt(u) => Some(u.to_string()),
-            Scalar::Float(f) => Some(f.to_string()),
-            Scalar::Timestamp(t) => Some(t.clone()),
-        };
+        let is_string = matches!(resolved, Scalar::Str(_));
         let value = match resolved {
             Scalar::Null => Value::Null,
             Scalar::Bool(b) => Value::Bool(b),
@@ -399,7 +411,7 @@ impl Builder {
         Ok((
             node,
             KeyInfo {
-                non_string,
+                is_string,
                 is_merge,
             },
         ))
@@ -421,21 +433,24 @@ impl Builder {
             FrameKind::Map {
                 items,
                 pending,
-                seen,
+                merge_key,
+                index,
             } => {
                 match pending.take() {
                     None => {
-                        let text = match (&node.value, &info.non_string) {
-                            (Value::String(s), None) => s.clone(),
-                            (Value::Seq(_) | Value::Map(_), _) => {
+                        let key_span = node.span;
+                        let text = match node.value {
+                            Value::String(s) if info.is_string => s,
+                            Value::Seq(_) | Value::Map(_) => {
                                 return Err(LoadError::at(
-                                    node.span,
+                                    key_span,
                                     "a collection cannot be used as a mapping key",
                                 )
                                 .with_path(path_below(parents))
                                 .with_hint("mapping keys must be strings"));
                             }
-                            (_, Some(shown)) => {
+                            other => {
+                                let shown = key_display(&other);
                                 if self.non_string_key.is_none() {
                                     let path = path_below(parents);
                                     let message = if path.is_empty() {
@@ -443,25 +458,26 @@ impl Builder {
                                     } else {
                                         format!("non-string key in {path}: {shown}")
                                     };
-                                    let mut err = LoadError::at(node.span, message)
+                                    let mut err = LoadError::at(key_span, message)
                                         .with_hint(format!("quote the key: \"{shown}\""));
                                     if !path.is_empty() {
                                         err = err.with_path(path);
                                     }
                                     self.non_string_key = Some(err);
                                 }
-                                shown.clone()
+                                shown
                             }
-                            (_, None) => String::new(),
                         };
                         *pending = Some(PendingKey {
                             text,
-                            span: node.span,
+                            span: key_span,
                             is_merge: info.is_merge,
                         });
                     }
                     Some(key) => {
-                        if let Some(first) = seen.get(&key.text) {
+                        if let Some(first) =
+                            previous_key(items, *merge_key, index.as_ref(), &key.text)
+                        {
                             return Err(LoadError::at(
                             key.span,
                             format!("mapping key \"{}\" already defined at line {}", key.text, first.line),
@@ -469,7 +485,16 @@ impl Builder {
                         .with_path(join_path(&path_below(parents), &key.text))
                         .with_hint("a key may appear only once in a mapping; remove or rename one of them"));
                         }
-                        seen.insert(key.text.clone(), key.span);
+                        if let Some(index) = index.as_mut() {
+                            index.insert(key.text.clone(), key.span);
+                        } else if items.len() >= SMALL_MAP {
+                            let mut built = key_index(items, *merge_key);
+                            built.insert(key.text.clone(), key.span);
+                            *index = Some(built);
+                        }
+                        if key.is_merge {
+                            *merge_key = Some(key.span);
+                        }
                         if key.is_merge {
                             let (sources, tag) = merge_sources(node).map_err(|bad| {
                             LoadError::at(bad, "map merge requires map or sequence of maps as the value")
@@ -536,6 +561,43 @@ fn path_below(parents: &[Frame]) -> String {
     path
 }
 
+/// Mappings up to this many entries find duplicate keys by scanning rather than hashing.
+const SMALL_MAP: usize = 16;
+
+/// Where `key` was already written in a mapping under construction, if it was.
+fn previous_key(
+    items: &[MapItem],
+    merge_key: Option<Span>,
+    index: Option<&HashMap<String, Span>>,
+    key: &str,
+) -> Option<Span> {
+    if let Some(index) = index {
+        return index.get(key).copied();
+    }
+    if key == "<<" && merge_key.is_some() {
+        return merge_key;
+    }
+    items.iter().find_map(|item| match item {
+        MapItem::Entry(e) if e.key == key => Some(e.key_span),
+        _ => None,
+    })
+}
+
+/// A key index of the entries so far (and the `<<` key, if any).
+fn key_index(items: &[MapItem], merge_key: Option<Span>) -> HashMap<String, Span> {
+    let mut index: HashMap<String, Span> = items
+        .iter()
+        .filter_map(|item| match item {
+            MapItem::Entry(e) => Some((e.key.clone(), e.key_span)),
+            MapItem::Merge(_) => None,
+        })
+        .collect();
+    if let Some(span) = merge_key {
+        index.entry("<<".to_string()).or_insert(span);
+    }
+    index
+}
+
 /// `parent.key`, or `key` at the top.
 fn join_path(parent: &str, key: &str) -> String {
     if parent.is_empty() {
@@ -558,16 +620,16 @@ fn compose_tag(tag: Option<&saphyr_parser::Tag>) -> Option<Tag> {
     }
 }
 
-/// How a node that is not a string is shown as a key, or `None` for strings.
-fn non_string_display(node: &Node) -> Option<String> {
-    match &node.value {
-        Value::String(_) => None,
-        Value::Null => Some("<nil>".to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Int(i) => Some(i.to_string()),
-        Value::Float(f) => Some(f.to_string()),
-        Value::Seq(_) => Some("a sequence".to_string()),
-        Value::Map(_) => Some("a mapping".to_string()),
+/// How a scalar key that is not a string is shown in the error about it.
+fn key_display(value: &Value) -> String {
+    match value {
+        Value::Null => "<nil>".to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::String(s) => s.clone(),
+        Value::Seq(_) => "a sequence".to_string(),
+        Value::Map(_) => "a mapping".to_string(),
     }
 }
 

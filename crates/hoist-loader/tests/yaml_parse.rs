@@ -173,6 +173,7 @@ fn scalar_kinds_follow_go_yaml_v4() {
         ("!!bool \"true\"", Bool(true)),
         ("!!null \"\"", Null),
         ("!!binary aGVsbG8=", Str("hello")),
+        ("!!binary \"/w==\"", Str("\u{fffd}")),
         ("!!timestamp \"2001-12-14\"", Str("2001-12-14T00:00:00Z")),
         ("!foo 12", Str("12")),
         ("!foo ~", Str("~")),
@@ -206,6 +207,10 @@ fn tag_mismatches_are_errors_with_go_yaml_wording() {
             "cannot construct !!str `a` as a !!null",
         ),
         ("v: !!int -0\n", "cannot construct !!float `-0` as a !!int"),
+        (
+            "v: !!binary \"a*b\"\n",
+            "!!binary value contains invalid base64 data",
+        ),
     ];
     for (text, message) in cases {
         let e = parse_err(text);

@@ -61,9 +61,10 @@ pub(crate) fn resolve_tagged(tag: &str, text: &str) -> Result<Scalar, String> {
     let resolved = match tag {
         "str" => return Ok(Scalar::Str(text.to_string())),
         "binary" => {
-            return Ok(Scalar::Str(
-                decode_base64(text).unwrap_or_else(|| text.to_string()),
-            ))
+            return match decode_base64(text) {
+                Some(bytes) => Ok(Scalar::Str(String::from_utf8_lossy(&bytes).into_owned())),
+                None => Err("!!binary value contains invalid base64 data".to_string()),
+            };
         }
         "null" | "bool" | "int" | "float" => {
             if let Some(fixed) = fixed_word(text) {
@@ -257,29 +258,31 @@ fn go_parse_float(s: &str) -> Option<f64> {
     f.is_finite().then_some(f)
 }
 
-/// Decodes standard base64 (line breaks and spaces ignored) to UTF-8 text, for `!!binary`.
-fn decode_base64(text: &str) -> Option<String> {
+/// Decodes standard padded base64 (line breaks ignored), for `!!binary`.
+fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    let symbols: Vec<u8> = text
+        .bytes()
+        .filter(|c| !matches!(c, b'\r' | b'\n'))
+        .collect();
+    if symbols.len() % 4 != 0 {
+        return None;
+    }
+    let padding = symbols.iter().rev().take_while(|&&c| c == b'=').count();
+    if padding > 2 {
+        return None;
+    }
     let mut bits: u32 = 0;
     let mut nbits = 0;
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let mut padding = false;
-    for c in text.bytes() {
+    let mut out = Vec::with_capacity(symbols.len() / 4 * 3);
+    for &c in &symbols[..symbols.len() - padding] {
         let v = match c {
             b'A'..=b'Z' => c - b'A',
             b'a'..=b'z' => c - b'a' + 26,
             b'0'..=b'9' => c - b'0' + 52,
             b'+' => 62,
             b'/' => 63,
-            b'=' => {
-                padding = true;
-                continue;
-            }
-            b' ' | b'\t' | b'\r' | b'\n' => continue,
             _ => return None,
         };
-        if padding {
-            return None;
-        }
         bits = (bits << 6) | u32::from(v);
         nbits += 6;
         if nbits >= 8 {
@@ -288,7 +291,7 @@ fn decode_base64(text: &str) -> Option<String> {
             bits &= (1 << nbits) - 1;
         }
     }
-    String::from_utf8(out).ok()
+    Some(out)
 }
 
 /// Parses the timestamp forms go-yaml accepts and renders them as Go's RFC 3339 with
@@ -484,8 +487,10 @@ mod tests {
 
     #[test]
     fn base64_for_binary() {
-        assert_eq!(decode_base64("aGVsbG8=").as_deref(), Some("hello"));
-        assert_eq!(decode_base64("aGVs\nbG8="), Some("hello".to_string()));
+        assert_eq!(decode_base64("aGVsbG8=").as_deref(), Some(&b"hello"[..]));
+        assert_eq!(decode_base64("aGVs\nbG8=").as_deref(), Some(&b"hello"[..]));
+        assert_eq!(decode_base64("/w==").as_deref(), Some(&[0xffu8][..]));
         assert_eq!(decode_base64("a*b"), None);
+        assert_eq!(decode_base64("aGVsbG8"), None);
     }
 }
