@@ -379,10 +379,12 @@ pub enum FollowEnd {
     /// (stopped containers known at the start count as still there, as in Docker Compose).
     AllKnownExited,
     /// Attached `up`: once at least one container was followed and none runs any more.
+    #[allow(dead_code)] // used by attached `up`
     AllFollowedExited,
 }
 
 /// Options of [`attach_and_follow`].
+#[allow(dead_code)] // used by attached `up`
 #[derive(Debug, Clone, Default)]
 pub struct AttachOptions {
     /// Show the engine's timestamps after the prefix.
@@ -402,6 +404,7 @@ fn unix_now() -> (i64, u32) {
 
 /// Follows the containers of `services` of `project` for attached `up`; see the module docs
 /// for the full contract.
+#[allow(dead_code)] // used by attached `up`
 pub async fn attach_and_follow(
     engine: &Engine,
     project: &str,
