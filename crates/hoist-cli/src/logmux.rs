@@ -21,8 +21,9 @@
 //!   nanosecond: lines of an earlier run are filtered out by their engine timestamps), so a
 //!   restarted or newly created/recreated container's output keeps appearing
 //!   (docker/compose#8925);
-//! - `die`: prints `NAME exited with code N` (`… (restarting)` when the engine restarts it) and
-//!   forgets the container unless it restarts;
+//! - `die`: prints `NAME exited with code N` (`… (restarting)` when the engine restarts it);
+//!   attached `up` then forgets the container unless it restarts, `logs -f` keeps watching it
+//!   until it is removed (`destroy`);
 //! - `create` of a container with the `com.docker.compose.replace` label: prints
 //!   `OLD has been recreated`.
 //!
@@ -375,9 +376,11 @@ pub struct ContainerExit {
 /// When [`follow`] returns on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FollowEnd {
-    /// `logs -f`: when every container known at the start or started later has exited
-    /// (stopped containers known at the start count as still there, as in Docker Compose).
-    AllKnownExited,
+    /// `logs -f`: when every container known at the start or started later has been
+    /// removed. Unlike Docker Compose, which stops following once all containers stopped
+    /// (so a `restart` or a recreation ends `logs -f`), stopped containers stay followed:
+    /// when they start again their new output appears.
+    AllKnownRemoved,
     /// Attached `up`: once at least one container was followed and none runs any more.
     #[allow(dead_code)] // used by attached `up`
     AllFollowedExited,
@@ -539,7 +542,7 @@ pub async fn follow(
     }
     for listed in initial {
         match end {
-            FollowEnd::AllKnownExited => {
+            FollowEnd::AllKnownRemoved => {
                 alive.insert(listed.source.id.clone());
             }
             FollowEnd::AllFollowedExited if listed.running => {
@@ -558,7 +561,7 @@ pub async fn follow(
         ));
     }
     let finished = |alive: &HashSet<String>, seen_any: bool| match end {
-        FollowEnd::AllKnownExited => alive.is_empty(),
+        FollowEnd::AllKnownRemoved => alive.is_empty(),
         FollowEnd::AllFollowedExited => seen_any && alive.is_empty(),
     };
     let mut result = Ok(());
@@ -634,7 +637,9 @@ pub async fn follow(
                     printer.status(&info.name, &format!("exited with code {code} (restarting)"));
                 } else {
                     printer.status(&info.name, &format!("exited with code {code}"));
-                    alive.remove(&info.id);
+                    if end == FollowEnd::AllFollowedExited {
+                        alive.remove(&info.id);
+                    }
                 }
                 if let Some(tx) = &exits {
                     let _ = tx.send(ContainerExit {
@@ -764,7 +769,7 @@ mod tests {
         p.lines("s10", Stream::Stdout, "z");
         assert_eq!(
             out.text(),
-            "\x1b[36ms0  | \x1b[0mx\n\x1b[36;1ms5  | \x1b[0my\n\x1b[36ms10 | \x1b[0mz\n"
+            "\x1b[36ms0   | \x1b[0mx\n\x1b[36;1ms5   | \x1b[0my\n\x1b[36ms10  | \x1b[0mz\n"
         );
         let out = Shared::default();
         let p = LogPrinter::with_writers(

@@ -160,7 +160,7 @@ pub fn run(global: &GlobalOptions, args: &LogsArgs) -> Result<(), Failure> {
                 listed,
                 printer,
                 options,
-                FollowEnd::AllKnownExited,
+                FollowEnd::AllKnownRemoved,
                 None,
                 cancel.clone(),
             )

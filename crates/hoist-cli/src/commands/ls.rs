@@ -15,7 +15,7 @@ fn name_filters(filters: &[String]) -> Result<Vec<String>, Failure> {
     for f in filters {
         let (key, value) = f
             .split_once('=')
-            .ok_or_else(|| Failure::new(format!("bad format of filter (expected name=value)")))?;
+            .ok_or_else(|| Failure::new("bad format of filter (expected name=value)"))?;
         let key = key.trim().to_lowercase();
         if key != "name" {
             return Err(Failure::new(format!("invalid filter '{key}'")));
