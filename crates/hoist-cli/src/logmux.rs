@@ -417,7 +417,13 @@ pub async fn attach_and_follow(
     cancel: CancelToken,
 ) -> Result<(), Failure> {
     let since = options.since.unwrap_or_else(|| unix_now().0);
-    let initial = list_sources(engine, project, services, false).await?;
+    // Register every existing container so that prefixes are aligned from the first line;
+    // only the running ones are streamed now, the others when they start.
+    let all = list_sources(engine, project, services, true).await?;
+    for listed in &all {
+        printer.register(&listed.source.name);
+    }
+    let initial: Vec<ListedSource> = all.into_iter().filter(|l| l.running).collect();
     let log_options = LogOptions {
         follow: true,
         tail: None,
@@ -790,5 +796,91 @@ mod tests {
         assert_eq!(rest, "hello world");
         assert_eq!(ts.1, 123_456_789);
         assert!(split_timestamp("hello world").is_none());
+    }
+
+    /// Removes the reference-created project on drop.
+    struct RefProject(String, std::path::PathBuf);
+    impl Drop for RefProject {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new(REFERENCE)
+                .args(["-p", &self.0, "down", "-t", "0"])
+                .current_dir(&self.1)
+                .output();
+            let _ = std::fs::remove_dir_all(&self.1);
+        }
+    }
+    const REFERENCE: &str = "/root/.pyenv/versions/3.11.7/bin/docker-compose";
+
+    /// Engine test (fails without an engine): attached following of containers created
+    /// before and started after the call, with exits reported and the call returning once
+    /// all exited.
+    #[tokio::test]
+    async fn attach_and_follow_reports_output_and_exits() {
+        let name = format!("hobs-attach-{}", std::process::id());
+        let dir = std::env::temp_dir().join(&name);
+        std::fs::create_dir_all(&dir).expect("dir");
+        std::fs::write(
+            dir.join("compose.yaml"),
+            "services:\n  a:\n    image: hoist-test/busybox:latest\n    command: [\"sh\", \"-c\", \"echo hi; echo oops >&2; sleep 1; exit 2\"]\n  bb:\n    image: hoist-test/busybox:latest\n    command: [\"sh\", \"-c\", \"echo from bb; sleep 2\"]\n",
+        )
+        .expect("compose");
+        let guard = RefProject(name.clone(), dir.clone());
+        let created = std::process::Command::new(REFERENCE)
+            .args(["-p", &name, "create"])
+            .current_dir(&dir)
+            .output()
+            .expect("reference create");
+        assert!(
+            created.status.success(),
+            "{}",
+            String::from_utf8_lossy(&created.stderr)
+        );
+        let engine = Engine::connect()
+            .await
+            .expect("a Docker Engine is required");
+        let (out, err) = (Shared::default(), Shared::default());
+        let printer =
+            LogPrinter::with_writers(Box::new(out.clone()), Box::new(err.clone()), false, true);
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let options = AttachOptions {
+            timestamps: false,
+            since: None,
+            exits: Some(tx),
+        };
+        let follower = {
+            let engine = engine.clone();
+            let name = name.clone();
+            tokio::spawn(async move {
+                attach_and_follow(&engine, &name, &[], printer, options, CancelToken::new()).await
+            })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        for c in ["a-1", "bb-1"] {
+            let id = format!("{name}-{c}");
+            engine.start_container(&id).await.expect("start");
+        }
+        let done = tokio::time::timeout(std::time::Duration::from_secs(30), follower)
+            .await
+            .expect("attach_and_follow returns once all containers exited");
+        done.expect("join").expect("no error");
+        let text = out.text();
+        assert!(text.contains("a-1   | hi\n"), "{text}");
+        assert!(text.contains("bb-1  | from bb\n"), "{text}");
+        assert!(text.contains("a-1 exited with code 2\n"), "{text}");
+        assert!(text.contains("bb-1 exited with code 0\n"), "{text}");
+        assert!(err.text().contains("a-1   | oops\n"), "{}", err.text());
+        let mut exits = Vec::new();
+        while let Ok(e) = rx.try_recv() {
+            exits.push((e.name, e.exit_code, e.restarting));
+        }
+        exits.sort();
+        assert_eq!(
+            exits,
+            vec![
+                ("a-1".to_string(), 2, false),
+                ("bb-1".to_string(), 0, false)
+            ]
+        );
+        drop(guard);
     }
 }
