@@ -304,6 +304,17 @@ async fn pump(
             Ok(LogChunk::Stdout(b)) => (Stream::Stdout, b),
             Ok(LogChunk::Stderr(b)) => (Stream::Stderr, b),
             Err(e) if e.is_not_found() => break,
+            Err(e)
+                if e.kind == hoist_engine::ErrorKind::Api { status: 501 }
+                    || e.message.contains("does not support reading") =>
+            {
+                // The logging driver cannot be read back (e.g. `none`, `syslog`).
+                crate::print_warning(&format!(
+                    "Can't retrieve logs for {:?}: {}",
+                    source.name, e.message
+                ));
+                break;
+            }
             Err(e) => return Err(Failure::new(e.message)),
         };
         let slot = usize::from(which == Stream::Stderr);
