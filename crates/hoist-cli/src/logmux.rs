@@ -89,6 +89,7 @@ pub struct LogPrinter {
     color: bool,
     prefix: bool,
     state: Mutex<PrinterState>,
+    closed: std::sync::atomic::AtomicBool,
 }
 
 impl LogPrinter {
@@ -112,6 +113,7 @@ impl LogPrinter {
         Arc::new(LogPrinter {
             color,
             prefix,
+            closed: std::sync::atomic::AtomicBool::new(false),
             state: Mutex::new(PrinterState {
                 presenters: Vec::new(),
                 next_color: 0,
@@ -190,8 +192,19 @@ impl LogPrinter {
             Stream::Stdout => &mut state.out,
             Stream::Stderr => &mut state.err,
         };
-        let _ = writer.write_all(buf.as_bytes());
-        let _ = writer.flush();
+        if writer
+            .write_all(buf.as_bytes())
+            .and_then(|_| writer.flush())
+            .is_err()
+        {
+            self.closed
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
+    /// True once a write failed (e.g. the reader of a pipe went away): followers stop.
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Prints a status line such as `web-1 exited with code 0` on stdout, coloured like the
@@ -300,6 +313,9 @@ async fn pump(
             _ = cancel.cancelled() => break,
         };
         let Some(item) = item else { break };
+        if printer.is_closed() {
+            break;
+        }
         let (which, bytes) = match item {
             Ok(LogChunk::Stdout(b)) => (Stream::Stdout, b),
             Ok(LogChunk::Stderr(b)) => (Stream::Stderr, b),
@@ -582,7 +598,7 @@ pub async fn follow(
         FollowEnd::AllFollowedExited => seen_any && alive.is_empty(),
     };
     let mut result = Ok(());
-    while !finished(&alive, seen_any) {
+    while !finished(&alive, seen_any) && !printer.is_closed() {
         let event = tokio::select! {
             e = events.next() => e,
             Some(done) = tasks.join_next(), if !tasks.is_empty() => {
