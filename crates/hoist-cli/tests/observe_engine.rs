@@ -271,6 +271,53 @@ fn ps_agrees_with_the_reference() {
 }
 
 #[test]
+fn ps_health_and_one_offs_agree_with_the_reference() {
+    let p = Project::up(
+        "health",
+        r#"
+services:
+  hc:
+    image: hoist-test/busybox:latest
+    command: ["sleep", "3600"]
+    healthcheck:
+      test: ["CMD", "true"]
+      interval: 1s
+  sick:
+    image: hoist-test/busybox:latest
+    command: ["sleep", "3600"]
+    healthcheck:
+      test: ["CMD", "false"]
+      interval: 1s
+      retries: 1
+"#,
+    );
+    let run = p.reference(&["run", "-d", "hc", "sleep", "3600"]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    eventually(Duration::from_secs(30), "health results", || {
+        let text = stdout(&p.hoist(&["ps", "--format", "{{.Health}}"]));
+        text.contains("unhealthy") && text.lines().any(|l| l == "healthy")
+    });
+    for args in [
+        vec!["ps", "--format", "json"],
+        vec!["ps", "-a", "--format", "json"],
+    ] {
+        assert_eq!(
+            normalise_ps_json(&stdout(&p.hoist(&args))),
+            normalise_ps_json(&stdout(&p.reference(&args))),
+            "{args:?}"
+        );
+    }
+    assert_eq!(
+        normalise_table(&stdout(&p.hoist(&["ps", "-a"]))),
+        normalise_table(&stdout(&p.reference(&["ps", "-a"])))
+    );
+}
+
+#[test]
 fn ls_images_top_port_agree_with_the_reference() {
     let p = Project::up("misc", PS_PROJECT);
     let filter = format!("name={}", p.name);
