@@ -12,7 +12,9 @@
 //! - Container stdout goes to the printer's stdout, container stderr to its stderr; a chunk
 //!   is split into lines and every line gets its own prefix; a partial last line is held back
 //!   until its newline (or the end of the stream).
-//! - Status lines (`web-1 exited with code 0`) go to stdout, coloured like the prefix.
+//! - Status lines (`web-1 exited with code 0`) go to stdout, coloured like the prefix. With
+//!   colours off they are plain lines (Docker Compose always prefixes them with `\r\x1b[K`).
+//! - Once a write fails (the reader of a pipe went away), followers stop.
 //!
 //! # Following ([`follow`], [`attach_and_follow`])
 //! The engine's container events for the project are watched from a start time on:
@@ -40,6 +42,18 @@
 //! - it returns once at least one container was followed and none of the followed containers
 //!   is running or restarting any more (all exited), or as soon as `cancel` fires; log
 //!   streams are closed on return. Engine errors end it with `Err`.
+//!
+//! ```ignore
+//! let printer = LogPrinter::stdio(color, /* prefix */ true);
+//! let (tx, mut exits) = tokio::sync::mpsc::unbounded_channel();
+//! let cancel = CancelToken::new();
+//! let since = /* Unix seconds taken before starting containers */;
+//! let follower = tokio::spawn(async move {
+//!     attach_and_follow(&engine, "myproject", &services, printer,
+//!         AttachOptions { timestamps: false, since: Some(since), exits: Some(tx) }, cancel).await
+//! });
+//! // … start the containers; read `exits` for --abort-on-container-exit; cancel on Ctrl-C …
+//! ```
 
 use crate::Failure;
 use futures_util::StreamExt;
