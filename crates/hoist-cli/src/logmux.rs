@@ -19,9 +19,9 @@
 //! # Following ([`follow`], [`attach_and_follow`])
 //! The engine's container events for the project are watched from a start time on:
 //! - `start` of a watched service's (non one-off) container: the container is registered and
-//!   its log stream is opened from the moment it started (its `State.StartedAt`, to the
-//!   nanosecond: lines of an earlier run are filtered out by their engine timestamps), so a
-//!   restarted or newly created/recreated container's output keeps appearing
+//!   its log stream is opened from about the moment it started (`State.StartedAt` minus a
+//!   second; lines already printed are recognised by their engine timestamps and skipped), so
+//!   a restarted or newly created/recreated container's output keeps appearing, exactly once
 //!   (docker/compose#8925);
 //! - `die`: prints `NAME exited with code N` (`… (restarting)` when the engine restarts it);
 //!   attached `up` then forgets the container unless it restarts, `logs -f` keeps watching it
@@ -76,7 +76,7 @@ fn paint(code: &str, text: &str) -> String {
 }
 
 /// Which stream of the container a line came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Stream {
     /// Container stdout (or its TTY).
     Stdout,
@@ -283,24 +283,27 @@ fn split_timestamp(line: &str) -> Option<((i64, u32), &str)> {
         .map(|t| (t, rest))
 }
 
+/// Per container and stream (stdout/stderr), the engine timestamp of the last line printed.
+/// Streams of the same container (an old run's stream still draining while the restarted
+/// run's stream begins) print a line only when it is newer, so nothing is printed twice.
+type PrintedMarks = Arc<Mutex<HashMap<(String, Stream), (i64, u32)>>>;
+
 /// Streams one container's output to the printer until its stream ends or `cancel` fires.
-/// Lines stamped before `not_before` (seconds, nanoseconds) are dropped.
+/// With `marks`, lines not newer than the last printed line of the same container and
+/// stream are skipped.
 async fn pump(
     engine: Engine,
     printer: Arc<LogPrinter>,
     source: LogSource,
     options: LogOptions,
-    not_before: Option<(i64, u32)>,
+    marks: Option<PrintedMarks>,
     cancel: CancelToken,
 ) -> Result<(), Failure> {
     let request = LogsRequest {
         follow: options.follow,
         timestamps: true,
         tail: options.tail,
-        since: match (options.since, not_before) {
-            (Some(s), Some((nb, _))) => Some(s.max(nb)),
-            (s, nb) => s.or(nb.map(|t| t.0)),
-        },
+        since: options.since,
         until: options.until,
     };
     let mut stream = Box::pin(engine.logs(&source.id, &request));
@@ -308,8 +311,13 @@ async fn pump(
     let emit = |stream: Stream, line: &str| {
         let text = match split_timestamp(line) {
             Some((ts, rest)) => {
-                if not_before.is_some_and(|nb| ts < nb) {
-                    return;
+                if let Some(marks) = &marks {
+                    let mut marks = marks.lock().unwrap_or_else(|p| p.into_inner());
+                    let key = (source.id.clone(), stream);
+                    if marks.get(&key).is_some_and(|last| ts <= *last) {
+                        return;
+                    }
+                    marks.insert(key, ts);
                 }
                 if options.timestamps {
                     line
@@ -584,6 +592,7 @@ pub async fn follow(
     let mut alive: HashSet<String> = HashSet::new();
     let mut seen_any = false;
     let initial_ids: HashSet<String> = initial.iter().map(|s| s.source.id.clone()).collect();
+    let marks: PrintedMarks = Arc::default();
     for listed in &initial {
         printer.register(&listed.source.name);
     }
@@ -603,7 +612,7 @@ pub async fn follow(
             printer.clone(),
             listed.source,
             options.clone(),
-            None,
+            Some(marks.clone()),
             cancel.clone(),
         ));
     }
@@ -657,9 +666,13 @@ pub async fn follow(
                         break;
                     }
                 };
+                // The first lines can be stamped slightly before `StartedAt`: start a second
+                // earlier and let the marks drop what was already printed.
                 let mut opts = options.clone();
                 opts.follow = true;
                 opts.tail = None;
+                let from = started.unwrap_or(info.time).0 - 1;
+                opts.since = Some(options.since.map_or(from, |s| s.max(from)));
                 tasks.spawn(pump(
                     engine.clone(),
                     printer.clone(),
@@ -668,7 +681,7 @@ pub async fn follow(
                         name: info.name.clone(),
                     },
                     opts,
-                    started.or(Some(info.time)),
+                    Some(marks.clone()),
                     cancel.clone(),
                 ));
             }
