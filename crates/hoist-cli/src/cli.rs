@@ -4,7 +4,7 @@
 //! carry over. Environment fallbacks (`COMPOSE_FILE`, `COMPOSE_PROFILES`, …) are applied by
 //! [`crate::project`] rather than by clap, because compose also reads them from `.env`.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// Hoist: define and run multi-container applications from a compose file.
@@ -110,21 +110,21 @@ pub enum Command {
     /// Unpause services.
     Unpause(PassArgs),
     /// List containers.
-    Ps(PassArgs),
+    Ps(PsArgs),
     /// List running compose projects.
-    Ls(PassArgs),
+    Ls(LsArgs),
     /// View output from containers.
-    Logs(PassArgs),
+    Logs(LogsArgs),
     /// Display the running processes.
-    Top(PassArgs),
+    Top(TopArgs),
     /// Print the public port for a port binding.
-    Port(PassArgs),
+    Port(PortArgs),
     /// List images used by the created containers.
-    Images(PassArgs),
+    Images(ImagesArgs),
     /// Receive real time events from containers.
-    Events(PassArgs),
+    Events(EventsArgs),
     /// Block until containers of all (or specified) services stop.
-    Wait(PassArgs),
+    Wait(WaitArgs),
     /// Scale services.
     Scale(PassArgs),
     /// Execute a command in a running container.
@@ -271,4 +271,157 @@ pub struct VersionArgs {
     /// Show only the version number.
     #[arg(long)]
     pub short: bool,
+}
+
+/// Arguments of `hoist ps`.
+#[derive(Debug, Args, Default)]
+pub struct PsArgs {
+    /// Services to list (default: all).
+    #[arg(value_name = "SERVICE")]
+    pub services: Vec<String>,
+    /// Format the output: `table` (default), `json` or a Go template
+    /// (`{{.Name}}`, `{{json .}}`, `{{.Label "key"}}`; a `table ` prefix adds headers).
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Show all stopped containers (including those created by the run command).
+    #[arg(short = 'a', long = "all")]
+    pub all: bool,
+    /// Only display IDs.
+    #[arg(short = 'q', long = "quiet")]
+    pub quiet: bool,
+    /// Display services.
+    #[arg(long = "services")]
+    pub services_only: bool,
+    /// Filter services by a property (supported filters: status).
+    #[arg(long)]
+    pub filter: Option<String>,
+    /// Filter services by status (paused, restarting, removing, running, dead, created, exited).
+    #[arg(long = "status")]
+    pub status: Vec<String>,
+    /// Don't truncate output.
+    #[arg(long = "no-trunc")]
+    pub no_trunc: bool,
+    /// Include orphaned services (not declared by project); `--orphans=false` to hide them.
+    #[arg(long, default_value_t = true, action = ArgAction::Set, num_args = 0..=1,
+          default_missing_value = "true", require_equals = true)]
+    pub orphans: bool,
+}
+
+/// Arguments of `hoist ls`.
+#[derive(Debug, Args, Default)]
+pub struct LsArgs {
+    /// Format the output: `table` (default) or `json`.
+    #[arg(long, default_value = "table")]
+    pub format: String,
+    /// Only display project names.
+    #[arg(short = 'q', long = "quiet")]
+    pub quiet: bool,
+    /// Filter output based on conditions provided (`name=REGEX`).
+    #[arg(long)]
+    pub filter: Vec<String>,
+    /// Show all stopped Compose projects.
+    #[arg(short = 'a', long = "all")]
+    pub all: bool,
+}
+
+/// Arguments of `hoist logs`.
+#[derive(Debug, Args, Default)]
+pub struct LogsArgs {
+    /// Services to show (default: all).
+    #[arg(value_name = "SERVICE")]
+    pub services: Vec<String>,
+    /// Follow log output (including restarted and new containers).
+    #[arg(short = 'f', long = "follow")]
+    pub follow: bool,
+    /// `--file` given after `logs` (where `-f` means `--follow`, as in Docker Compose).
+    #[arg(long = "file", id = "files", value_name = "FILE", hide = true)]
+    pub files_after: Vec<String>,
+    /// Index of the container if the service has multiple replicas.
+    #[arg(long, default_value_t = 0)]
+    pub index: u32,
+    /// Show logs since timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m).
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Show logs before a timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m).
+    #[arg(long)]
+    pub until: Option<String>,
+    /// Produce monochrome output.
+    #[arg(long = "no-color")]
+    pub no_color: bool,
+    /// Don't print prefix in logs.
+    #[arg(long = "no-log-prefix")]
+    pub no_log_prefix: bool,
+    /// Show timestamps.
+    #[arg(short = 't', long = "timestamps")]
+    pub timestamps: bool,
+    /// Number of lines to show from the end of the logs for each container (`all`).
+    #[arg(short = 'n', long = "tail", default_value = "all")]
+    pub tail: String,
+}
+
+/// Arguments of `hoist top`.
+#[derive(Debug, Args, Default)]
+pub struct TopArgs {
+    /// Services to show (default: all).
+    #[arg(value_name = "SERVICE")]
+    pub services: Vec<String>,
+}
+
+/// Arguments of `hoist port`.
+#[derive(Debug, Args, Default)]
+pub struct PortArgs {
+    /// The service.
+    #[arg(value_name = "SERVICE")]
+    pub service: String,
+    /// The container port.
+    #[arg(value_name = "PRIVATE_PORT")]
+    pub private_port: String,
+    /// tcp or udp.
+    #[arg(long, default_value = "tcp")]
+    pub protocol: String,
+    /// Index of the container if the service has multiple replicas.
+    #[arg(long, default_value_t = 0)]
+    pub index: u32,
+}
+
+/// Arguments of `hoist images`.
+#[derive(Debug, Args, Default)]
+pub struct ImagesArgs {
+    /// Services to show (default: all).
+    #[arg(value_name = "SERVICE")]
+    pub services: Vec<String>,
+    /// Format the output: `table` (default) or `json`.
+    #[arg(long, default_value = "table")]
+    pub format: String,
+    /// Only display IDs.
+    #[arg(short = 'q', long = "quiet")]
+    pub quiet: bool,
+}
+
+/// Arguments of `hoist events`.
+#[derive(Debug, Args, Default)]
+pub struct EventsArgs {
+    /// Services to watch (default: all).
+    #[arg(value_name = "SERVICE")]
+    pub services: Vec<String>,
+    /// Output events as a stream of json objects.
+    #[arg(long)]
+    pub json: bool,
+    /// Show all events created since timestamp.
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Stream events until this timestamp.
+    #[arg(long)]
+    pub until: Option<String>,
+}
+
+/// Arguments of `hoist wait`.
+#[derive(Debug, Args, Default)]
+pub struct WaitArgs {
+    /// Services to wait for.
+    #[arg(value_name = "SERVICE", required = true)]
+    pub services: Vec<String>,
+    /// Drops project when the first container stops.
+    #[arg(long = "down-project")]
+    pub down_project: bool,
 }

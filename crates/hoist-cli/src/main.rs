@@ -3,7 +3,10 @@
 
 mod cli;
 mod commands;
+mod logmux;
 mod project;
+mod table;
+mod target;
 
 use clap::Parser;
 use std::io::IsTerminal;
