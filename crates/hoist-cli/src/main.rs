@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod project;
+mod runtime;
 
 use clap::Parser;
 use std::io::IsTerminal;
