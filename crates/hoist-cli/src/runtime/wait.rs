@@ -88,12 +88,14 @@ pub async fn wait_for(
     let started = Instant::now();
     let mut announced: BTreeSet<String> = BTreeSet::new();
     let mut done: BTreeSet<String> = BTreeSet::new();
+    let mut running_before: BTreeSet<String> = BTreeSet::new();
     loop {
         let state = engine
             .project_state(project)
             .await
             .map_err(|e| Failure::new(e.message))?;
         let mut all_ready = true;
+        let mut running_now: BTreeSet<String> = BTreeSet::new();
         for service in services {
             for container in state.service_containers(&service.name) {
                 if announced.insert(container.name.clone()) {
@@ -106,6 +108,15 @@ pub async fn wait_for(
                 }
                 match judge(container, service.one_shot) {
                     Verdict::Pending => all_ready = false,
+                    // A container just started may still be about to exit: "running" counts
+                    // once it has been seen on two consecutive polls.
+                    Verdict::Ready("Running")
+                        if !running_before.contains(&container.name)
+                            && !done.contains(&container.name) =>
+                    {
+                        running_now.insert(container.name.clone());
+                        all_ready = false;
+                    }
                     Verdict::Ready(text) => {
                         if done.insert(container.name.clone()) {
                             sink.event(
@@ -139,6 +150,7 @@ pub async fn wait_for(
             sink.finish();
             return Ok(());
         }
+        running_before = running_now;
         if let Some(limit) = timeout {
             if started.elapsed() >= limit {
                 sink.finish();
