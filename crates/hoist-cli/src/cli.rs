@@ -22,8 +22,9 @@ pub struct Cli {
 /// Options that apply to every command.
 #[derive(Debug, Args, Clone, Default)]
 pub struct GlobalOptions {
-    /// Compose configuration files (repeatable; `-` reads standard input).
-    #[arg(short = 'f', long = "file", global = true, value_name = "FILE")]
+    /// Compose configuration files (repeatable; `-` reads standard input). Accepted before
+    /// the subcommand only, as in Docker Compose (`rm -f` is `--force`).
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
     pub files: Vec<String>,
     /// Project name.
     #[arg(short = 'p', long = "project-name", global = true)]
@@ -518,4 +519,48 @@ pub struct ScaleArgs {
     /// Don't start linked services.
     #[arg(long = "no-deps")]
     pub no_deps: bool,
+}
+
+#[cfg(test)]
+mod lifecycle_args_tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn lifecycle_flags_parse_like_docker_compose() {
+        let cli = Cli::parse_from(["hoist", "-f", "a.yaml", "rm", "-f", "-s", "-v", "web"]);
+        let Command::Rm(rm) = cli.command else {
+            panic!("rm expected");
+        };
+        assert!(rm.force && rm.stop && rm.volumes);
+        assert_eq!(cli.global.files, ["a.yaml"]);
+        let cli = Cli::parse_from(["hoist", "kill", "web"]);
+        let Command::Kill(kill) = cli.command else {
+            panic!("kill expected");
+        };
+        assert_eq!(kill.signal, "SIGKILL");
+        let cli = Cli::parse_from([
+            "hoist",
+            "up",
+            "-d",
+            "--scale",
+            "web=2",
+            "-t",
+            "3",
+            "--wait",
+            "--wait-timeout",
+            "9",
+        ]);
+        let Command::Up(up) = cli.command else {
+            panic!("up expected");
+        };
+        assert!(up.detach && up.wait);
+        assert_eq!(up.create.scale, ["web=2"]);
+        assert_eq!((up.timeout, up.wait_timeout), (Some(3), Some(9)));
+    }
 }
