@@ -201,7 +201,7 @@ fn stop_start_restart_pause_unpause_kill_rm() {
     p.hoist_ok(&["rm", "-f"]);
     assert_eq!(
         p.names(),
-        [db.clone()],
+        vec![db.clone()],
         "only the stopped container removed"
     );
     p.hoist_ok(&["rm", "-f", "-s", "db"]);
