@@ -117,7 +117,7 @@ pub fn timeout_secs(timeout: Option<i64>) -> Option<u32> {
 /// Prints the plan's warnings on standard error.
 pub fn print_warnings(plan: &Plan) {
     for warning in &plan.warnings {
-        crate::print_warning(warning);
+        crate::print_warning(warning.strip_prefix("Warning: ").unwrap_or(warning));
     }
 }
 
