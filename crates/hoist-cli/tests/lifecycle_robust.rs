@@ -228,3 +228,47 @@ fn the_reference_keeps_containers_made_by_hoist() {
     p.reference_ok(&["down", "-v"]);
     assert!(p.containers().is_empty());
 }
+
+#[test]
+fn containers_carry_the_same_compose_labels_as_the_reference() {
+    require_engine();
+    let ours = TestProject::new("lblh", &interop_compose());
+    let theirs = TestProject::new("lblr", &interop_compose());
+    ours.hoist_ok(&["up", "-d"]);
+    theirs.reference_ok(&["up", "-d"]);
+    for service in ["web", "db"] {
+        let keys = |p: &TestProject| -> Vec<String> {
+            let json = inspect(&p.cname(service, 1), "{{json .Config.Labels}}");
+            let map: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(&json).expect("labels json");
+            map.keys()
+                .filter(|k| k.starts_with("com.docker.compose."))
+                .cloned()
+                .collect()
+        };
+        assert_eq!(keys(&ours), keys(&theirs), "label keys of {service}");
+        let hash = "{{index .Config.Labels \"com.docker.compose.config-hash\"}}";
+        assert_eq!(
+            inspect(&ours.cname(service, 1), hash),
+            inspect(&theirs.cname(service, 1), hash)
+        );
+    }
+}
+
+#[test]
+fn no_engine_gives_one_clear_sentence() {
+    let compose = format!("services:\n  web:\n    image: {IMAGE}\n");
+    let p = TestProject::new("noeng", &compose);
+    let out = p
+        .hoist_cmd(&["up", "-d"])
+        .env("DOCKER_HOST", "unix:///nonexistent/hoist-test.sock")
+        .output()
+        .expect("run hoist");
+    assert_eq!(out.status.code(), Some(1));
+    let said = text(&out);
+    assert!(
+        said.contains("Cannot connect to the Docker Engine"),
+        "{said}"
+    );
+    assert_eq!(said.trim().lines().count(), 1, "{said}");
+}

@@ -56,17 +56,35 @@ impl ProjectSpecs {
             .values()
             .map(|s| (s.name.clone(), s.image_name_or_default(&self.project.name)))
             .collect();
-        for (service, image) in services {
-            match engine.inspect_image(&image).await {
+        let mut images: Vec<&String> = services.iter().map(|(_, image)| image).collect();
+        images.sort();
+        images.dedup();
+        let answers =
+            futures_util::future::join_all(images.iter().map(|image| async move {
+                (image.to_string(), engine.inspect_image(image).await)
+            }))
+            .await;
+        let mut found: HashMap<String, Option<String>> = HashMap::new();
+        for (image, answer) in answers {
+            match answer {
                 Ok(info) => {
-                    if let Some(id) = info.id {
-                        self.digests.insert(service, id);
-                    }
+                    found.insert(image, info.id);
                 }
                 Err(e) if e.is_not_found() => {
-                    self.missing.insert(service, image);
+                    found.insert(image, None);
                 }
                 Err(e) => return Err(e.message),
+            }
+        }
+        for (service, image) in services {
+            match found.get(&image) {
+                Some(Some(id)) => {
+                    self.digests.insert(service, id.clone());
+                }
+                Some(None) => {
+                    self.missing.insert(service, image);
+                }
+                None => {}
             }
         }
         Ok(())
@@ -234,19 +252,18 @@ impl ProjectSpecs {
                         .join(",")
                 });
         }
-        if !service.depends_on.0.is_empty() {
-            container_labels
-                .entry(labels::DEPENDS_ON.to_string())
-                .or_insert_with(|| {
-                    service
-                        .depends_on
-                        .0
-                        .iter()
-                        .map(|(name, d)| format!("{name}:{}:{}", d.condition, d.restart))
-                        .collect::<Vec<_>>()
-                        .join(",")
-                });
-        }
+        // Always present, empty without dependencies, as Docker Compose writes it.
+        container_labels
+            .entry(labels::DEPENDS_ON.to_string())
+            .or_insert_with(|| {
+                service
+                    .depends_on
+                    .0
+                    .iter()
+                    .map(|(name, d)| format!("{name}:{}:{}", d.condition, d.restart))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            });
         body.labels = Some(container_labels);
 
         let mut host = body.host_config.take().unwrap_or_default();
