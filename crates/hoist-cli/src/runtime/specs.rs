@@ -137,9 +137,16 @@ impl ProjectSpecs {
         }
     }
 
-    /// The endpoint of `service` on network `key`: aliases (service name first), addresses.
-    fn endpoint(&self, service: &ServiceConfig, key: &str) -> EndpointSettings {
-        let mut aliases = vec![service.name.clone()];
+    /// The endpoint of `service` on network `key`: aliases (the container name when known,
+    /// the service name, then the configured aliases, as Docker Compose sets them), addresses.
+    fn endpoint(
+        &self,
+        service: &ServiceConfig,
+        key: &str,
+        container: Option<&str>,
+    ) -> EndpointSettings {
+        let mut aliases: Vec<String> = container.map(str::to_string).into_iter().collect();
+        aliases.push(service.name.clone());
         let mut endpoint = EndpointSettings::default();
         if let Some(Some(cfg)) = service.networks.0.get(key) {
             aliases.extend(cfg.aliases.iter().cloned());
@@ -164,7 +171,7 @@ impl ProjectSpecs {
     }
 
     /// Fills what the spec module left unset (see the module documentation).
-    fn complete(&self, service: &ServiceConfig, body: &mut ContainerCreateBody) {
+    fn complete(&self, service: &ServiceConfig, container: &str, body: &mut ContainerCreateBody) {
         if body.cmd.is_none() {
             body.cmd = service.command.clone();
         }
@@ -267,13 +274,14 @@ impl ProjectSpecs {
         body.labels = Some(container_labels);
 
         let mut host = body.host_config.take().unwrap_or_default();
-        self.complete_host(service, body, &mut host);
+        self.complete_host(service, container, body, &mut host);
         body.host_config = Some(host);
     }
 
     fn complete_host(
         &self,
         service: &ServiceConfig,
+        container: &str,
         body: &mut ContainerCreateBody,
         host: &mut HostConfig,
     ) {
@@ -362,7 +370,10 @@ impl ProjectSpecs {
                         1
                     };
                     for key in keys.iter().take(all) {
-                        endpoints.insert(self.network_name(key), self.endpoint(service, key));
+                        endpoints.insert(
+                            self.network_name(key),
+                            self.endpoint(service, key, Some(container)),
+                        );
                     }
                     body.networking_config = Some(NetworkingConfig {
                         endpoints_config: Some(endpoints),
@@ -393,14 +404,14 @@ impl ServiceSpecs for ProjectSpecs {
             oneoff_slug: None,
         };
         let mut body = spec::container_create_body(&self.project, service, &role, self.api)?;
-        self.complete(svc, &mut body);
+        self.complete(svc, &self.container_name_of(service, number), &mut body);
         Ok(body)
     }
 
     fn extra_networks(
         &self,
         service: &str,
-        _number: u32,
+        number: u32,
     ) -> Result<Vec<(String, EndpointSettings)>, String> {
         let Some(svc) = self.project.service(service) else {
             return Ok(Vec::new());
@@ -412,7 +423,13 @@ impl ServiceSpecs for ProjectSpecs {
             .networks_by_priority()
             .iter()
             .skip(1)
-            .map(|key| (self.network_name(key), self.endpoint(svc, key)))
+            .map(|key| {
+                let container = self.container_name_of(service, number);
+                (
+                    self.network_name(key),
+                    self.endpoint(svc, key, Some(&container)),
+                )
+            })
             .collect())
     }
 
@@ -425,7 +442,7 @@ impl ServiceSpecs for ProjectSpecs {
             .project
             .service(service)
             .ok_or_else(|| format!("no such service: {service}"))?;
-        Ok(self.endpoint(svc, network_key))
+        Ok(self.endpoint(svc, network_key, None))
     }
 
     fn network_request(&self, key: &str) -> Result<NetworkCreateRequest, String> {
