@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod logmux;
 mod project;
+mod runtime;
 mod table;
 mod target;
 

@@ -1,13 +1,24 @@
 //! One module per subcommand; [`run`] dispatches.
 
 mod config;
+mod create;
+mod down;
 mod events;
 mod images;
+mod kill;
 mod logs;
 mod ls;
+mod pause;
 mod port;
 pub mod ps;
+mod restart;
+mod rm;
+mod scale;
+mod start;
+mod stop;
 mod top;
+mod unpause;
+mod up;
 mod version;
 mod wait;
 
@@ -27,8 +38,19 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Images(args) => images::run(&cli.global, args),
         Command::Events(args) => events::run(&cli.global, args),
         Command::Wait(args) => wait::run(&cli.global, args),
+        Command::Up(args) => up::run(&cli.global, args),
+        Command::Down(args) => down::run(&cli.global, args),
+        Command::Create(args) => create::run(&cli.global, args),
+        Command::Start(args) => start::run(&cli.global, args),
+        Command::Stop(args) => stop::run(&cli.global, args),
+        Command::Restart(args) => restart::run(&cli.global, args),
+        Command::Rm(args) => rm::run(&cli.global, args),
+        Command::Kill(args) => kill::run(&cli.global, args),
+        Command::Pause(args) => pause::run(&cli.global, args),
+        Command::Unpause(args) => unpause::run(&cli.global, args),
+        Command::Scale(args) => scale::run(&cli.global, args),
         other => Err(Failure::new(format!(
-            "`hoist {}` is not implemented yet; this version implements: config, version",
+            "`hoist {}` is not implemented yet",
             other.name()
         ))),
     }
