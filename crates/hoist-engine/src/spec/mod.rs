@@ -1,0 +1,143 @@
+//! What the engine is asked to create for a compose project: container create bodies for
+//! service replicas, network and volume create requests, and the secret/config files injected
+//! into containers before they start — all mapped from the loader's typed [`Project`] the way
+//! Docker Compose v5 maps them, `com.docker.compose.*` labels included.
+//!
+//! Pipeline position: loader → planner → executor; the executor calls these functions right
+//! before the engine operations in [`crate::ops`]. Everything here is pure (no engine calls),
+//! apart from reading local files that the compose file points at (seccomp profiles, secret
+//! and config files with owner/mode). The negotiated [`ApiVersion`] gates newer fields: an
+//! attribute this engine cannot honour is a [`SpecError`] naming it, never silently dropped.
+//!
+//! Submodules: [`container`] (process, labels, resources, host settings), [`mounts`]
+//! (volumes, binds, tmpfs, secrets and configs as mounts), [`networking`] (network mode,
+//! endpoints, network and volume create requests), [`inject`] (secret/config tar archives),
+//! [`gpu`] (device-request support check).
+
+pub mod container;
+pub mod gpu;
+pub mod inject;
+pub mod mounts;
+pub mod networking;
+
+pub use container::container_create_body;
+pub use gpu::check_gpu_support;
+pub use inject::{injected_files, InjectedFile};
+pub use networking::{extra_networks, network_create_request, volume_create_request};
+
+use std::fmt;
+
+/// The version written in `com.docker.compose.version` labels.
+pub const COMPOSE_VERSION_LABEL: &str = "5.6.1";
+
+/// An attribute that cannot be mapped (invalid value, unsupported by this engine, missing
+/// referenced object). `attribute` is the dotted compose path, e.g. `services.web.dns[0]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecError {
+    /// Dotted path of the offending attribute.
+    pub attribute: String,
+    /// What is wrong, in one sentence.
+    pub message: String,
+}
+
+impl SpecError {
+    /// An error about `attribute`.
+    pub fn new(attribute: impl Into<String>, message: impl Into<String>) -> Self {
+        SpecError {
+            attribute: attribute.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.attribute, self.message)
+    }
+}
+
+impl std::error::Error for SpecError {}
+
+/// A container that already exists for a service (used to resolve `service:NAME` references).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExistingContainer {
+    /// Engine ID.
+    pub id: String,
+    /// Name without the leading `/`.
+    pub name: String,
+}
+
+/// Looks up the containers of a service, lowest replica number first; used for
+/// `network_mode`/`ipc`/`pid: service:X`, `volumes_from: X` and `links`.
+pub type ContainerLookup<'a> = &'a dyn Fn(&str) -> Vec<ExistingContainer>;
+
+/// What the container is for, beyond the project and the service, plus the facts the
+/// mapping needs that are not in the [`Project`] itself.
+#[derive(Debug, Clone)]
+pub struct ContainerRole {
+    /// Replica number (`container-number` label, default name and aliases); ignored for
+    /// one-off containers.
+    pub number: u32,
+    /// A one-off container (`run`), with its full slug.
+    pub oneoff_slug: Option<String>,
+    /// The container name, when not `container_name` / `project-service-N` (one-offs).
+    pub container_name: Option<String>,
+    /// Image ID/digest for the `com.docker.compose.image` label, when known.
+    pub image_digest: Option<String>,
+    /// Absolute `--env-file` paths (the `project.environment_file` label when non-empty).
+    pub env_files: Vec<String>,
+    /// Give the endpoints the service name and configured aliases (true for `up`).
+    pub use_network_aliases: bool,
+    /// Attach stdin (interactive `run`).
+    pub attach_stdin: bool,
+    /// Remove the container when it exits (`run --rm`).
+    pub auto_remove: bool,
+    /// On a recreation: the name of the replaced container (`com.docker.compose.replace`).
+    pub replaces: Option<String>,
+}
+
+impl Default for ContainerRole {
+    fn default() -> Self {
+        ContainerRole {
+            number: 1,
+            oneoff_slug: None,
+            container_name: None,
+            image_digest: None,
+            env_files: Vec::new(),
+            use_network_aliases: true,
+            attach_stdin: false,
+            auto_remove: false,
+            replaces: None,
+        }
+    }
+}
+
+impl ContainerRole {
+    /// Replica `number` of a service, as `up`/`create` make it.
+    pub fn replica(number: u32) -> Self {
+        ContainerRole {
+            number,
+            ..Default::default()
+        }
+    }
+
+    /// The container's name: the explicit one, `container_name`, or `project-service-N`.
+    pub fn name_for(&self, project: &str, service: &hoist_loader::model::ServiceConfig) -> String {
+        if let Some(name) = &self.container_name {
+            return name.clone();
+        }
+        if !service.container_name.is_empty() {
+            return service.container_name.clone();
+        }
+        format!("{project}-{}-{}", service.name, self.number)
+    }
+}
+
+/// A lookup that knows no containers (fine when no `service:X` references are used).
+pub fn no_containers(_service: &str) -> Vec<ExistingContainer> {
+    Vec::new()
+}
+
+pub(crate) fn path(service: &str, attr: &str) -> String {
+    format!("services.{service}.{attr}")
+}
