@@ -66,8 +66,8 @@ pub fn container_create_body_with(
         auto_remove: role.auto_remove.then_some(true),
         volume_driver: non_empty_str(&svc.volume_driver),
         volumes_from: non_empty(resolve_volumes_from(svc, lookup)?),
-        cap_add: non_empty(svc.cap_add.clone()),
-        cap_drop: non_empty(svc.cap_drop.clone()),
+        cap_add: non_empty(capabilities(&svc.cap_add)),
+        cap_drop: non_empty(capabilities(&svc.cap_drop)),
         cgroupns_mode: cgroupns_mode(svc)?,
         dns: non_empty(dns_servers(svc)?),
         dns_options: non_empty(svc.dns_opt.clone()),
@@ -212,6 +212,20 @@ pub fn depends_on_label(svc: &ServiceConfig) -> String {
         .map(|(dep, d)| format!("{dep}:{}:{}", d.condition, d.restart))
         .collect::<Vec<_>>()
         .join(",")
+}
+
+/// Capabilities as the Docker client sends them: upper case, `CAP_` prefixed (`ALL` kept).
+pub fn capabilities(caps: &[String]) -> Vec<String> {
+    caps.iter()
+        .map(|c| {
+            let upper = c.to_ascii_uppercase();
+            if upper == "ALL" || upper.starts_with("CAP_") {
+                upper
+            } else {
+                format!("CAP_{upper}")
+            }
+        })
+        .collect()
 }
 
 /// `KEY=value` entries (`KEY` alone for a variable without a value), sorted by name.

@@ -20,7 +20,7 @@ pub mod inject;
 pub mod mounts;
 pub mod networking;
 
-pub use container::container_create_body;
+pub use container::{container_create_body, container_create_body_with};
 pub use gpu::check_gpu_support;
 pub use inject::{injected_files, InjectedFile};
 pub use networking::{extra_networks, network_create_request, volume_create_request};
