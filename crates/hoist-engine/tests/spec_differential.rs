@@ -117,14 +117,14 @@ async fn create_with_hoist(project: &Project) {
         if vol.external {
             continue;
         }
-        let req = spec::volume_create_request(&project, key).expect("volume request");
+        let req = spec::volume_create_request(project, key).expect("volume request");
         engine.create_volume(req).await.expect("create volume");
     }
     for (key, net) in &project.networks.0 {
         if net.external {
             continue;
         }
-        let req = spec::network_create_request(&project, key, api).expect("network request");
+        let req = spec::network_create_request(project, key, api).expect("network request");
         engine.create_network(req).await.expect("create network");
     }
     let mut created: BTreeMap<String, Vec<ExistingContainer>> = BTreeMap::new();
@@ -139,17 +139,16 @@ async fn create_with_hoist(project: &Project) {
             };
             let snapshot = created.clone();
             let lookup = move |s: &str| snapshot.get(s).cloned().unwrap_or_default();
-            let body = spec::container::container_create_body_with(
-                &project, &service, &role, api, &lookup,
-            )
-            .unwrap_or_else(|e| panic!("create body of {service}: {e}"));
+            let body =
+                spec::container::container_create_body_with(project, &service, &role, api, &lookup)
+                    .unwrap_or_else(|e| panic!("create body of {service}: {e}"));
             let name = role.name_for(&project.name, &svc);
             let id = engine
                 .create_container(&name, body)
                 .await
                 .unwrap_or_else(|e| panic!("create {name}: {e}"))
                 .id;
-            for (network, endpoint) in spec::extra_networks(&project, &service, &role, api, &lookup)
+            for (network, endpoint) in spec::extra_networks(project, &service, &role, api, &lookup)
                 .expect("extra networks")
             {
                 engine
@@ -425,6 +424,11 @@ fn run_family(family: &str) {
         .map(|n| n.name.clone())
         .collect();
     let diffs = compare(&reference, &ours, &auto_subnets);
+    if std::env::var_os("HOIST_SPEC_DUMP").is_some() {
+        for c in &ours.containers {
+            eprintln!("{:#}", normalise_container(c, &HashMap::new()));
+        }
+    }
     let _ = std::fs::remove_dir_all(&dir);
     assert!(
         diffs.is_empty(),

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use bollard::models::{
     ContainerCreateBody, DeviceMapping, DeviceRequest, HealthConfig, HostConfig,
-    HostConfigCgroupnsModeEnum, HostConfigIsolationEnum, HostConfigLogConfig, PortBinding,
+    HostConfigCgroupnsModeEnum, HostConfigIsolationEnum, HostConfigLogConfig, PortBinding, PortMap,
     ResourcesBlkioWeightDevice, ResourcesUlimits, RestartPolicy, RestartPolicyNameEnum,
     ThrottleDevice,
 };
@@ -54,7 +54,8 @@ pub fn container_create_body_with(
     let links = super::networking::links(project, svc, role, lookup)?;
     let (network_mode, networking_config) =
         super::networking::network_settings(project, svc, role, api, &links, lookup)?;
-    let (binds, mounts) = super::mounts::container_mounts(project, svc, api)?;
+    let (binds, mounts) =
+        super::mounts::container_mounts(project, svc, api, role.inherit.as_ref())?;
     let (security_opt, unconfined) = security_opts(project, svc)?;
 
     let mut host = HostConfig {
@@ -364,10 +365,8 @@ pub fn exposed_ports(svc: &ServiceConfig) -> Result<Vec<String>, SpecError> {
 }
 
 /// Published ports, keyed by `target/proto`, in declaration order per key.
-pub fn port_bindings(
-    svc: &ServiceConfig,
-) -> Result<Option<HashMap<String, Option<Vec<PortBinding>>>>, SpecError> {
-    let mut map: HashMap<String, Option<Vec<PortBinding>>> = HashMap::new();
+pub fn port_bindings(svc: &ServiceConfig) -> Result<Option<PortMap>, SpecError> {
+    let mut map: PortMap = HashMap::new();
     for (i, p) in svc.ports.iter().enumerate() {
         if !p.host_ip.is_empty() && p.host_ip.parse::<std::net::IpAddr>().is_err() {
             return Err(SpecError::new(
@@ -781,4 +780,45 @@ pub(crate) fn to_hash_map(m: &BTreeMap<String, String>) -> HashMap<String, Strin
 
 fn nonzero(n: i64) -> Option<i64> {
     (n != 0).then_some(n)
+}
+
+/// API version from which the create call accepts a `platform`.
+pub const API_PLATFORM: ApiVersion = ApiVersion::new(1, 41);
+
+/// The platform to create the container for: the service's `platform`, else the project
+/// environment's `DOCKER_DEFAULT_PLATFORM`; `None` when neither is set. Pass it to
+/// [`crate::Engine::create_container_on`].
+pub fn container_platform(
+    project: &Project,
+    service: &str,
+    api: ApiVersion,
+) -> Result<Option<String>, SpecError> {
+    let svc = project
+        .service(service)
+        .ok_or_else(|| SpecError::new(format!("services.{service}"), "no such service"))?;
+    let platform = if svc.platform.is_empty() {
+        project
+            .environment
+            .get("DOCKER_DEFAULT_PLATFORM")
+            .cloned()
+            .unwrap_or_default()
+    } else {
+        svc.platform.clone()
+    };
+    if platform.is_empty() {
+        return Ok(None);
+    }
+    if platform.split('/').count() > 3 || platform.split('/').any(str::is_empty) {
+        return Err(SpecError::new(
+            path(service, "platform"),
+            format!("invalid platform {platform:?} (expected os[/arch[/variant]])"),
+        ));
+    }
+    if api < API_PLATFORM {
+        return Err(SpecError::new(
+            path(service, "platform"),
+            format!("needs engine API {API_PLATFORM} or later (this engine speaks {api})"),
+        ));
+    }
+    Ok(Some(platform))
 }

@@ -20,7 +20,7 @@ pub mod inject;
 pub mod mounts;
 pub mod networking;
 
-pub use container::{container_create_body, container_create_body_with};
+pub use container::{container_create_body, container_create_body_with, container_platform};
 pub use gpu::check_gpu_support;
 pub use inject::{injected_files, InjectedFile};
 pub use networking::{extra_networks, network_create_request, volume_create_request};
@@ -94,6 +94,31 @@ pub struct ContainerRole {
     pub auto_remove: bool,
     /// On a recreation: the name of the replaced container (`com.docker.compose.replace`).
     pub replaces: Option<String>,
+    /// On a recreation: the replaced container's mounts, whose anonymous volumes are kept.
+    pub inherit: Option<InheritedMounts>,
+}
+
+/// What a recreated container takes over from the container it replaces: anonymous
+/// volumes (declared by the image, or by the service without a source) keep their data.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InheritedMounts {
+    /// The old container's mounts (from its inspection).
+    pub mounts: Vec<InheritedMount>,
+    /// Paths the image declares as volumes (`Config.Volumes` of the image).
+    pub image_volumes: Vec<String>,
+}
+
+/// One mount of the replaced container.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InheritedMount {
+    /// `volume`, `bind`, `tmpfs`...
+    pub kind: String,
+    /// Volume name (for volumes) or host path (for binds).
+    pub source: String,
+    /// Path inside the container.
+    pub destination: String,
+    /// Mounted read-write.
+    pub rw: bool,
 }
 
 impl Default for ContainerRole {
@@ -108,6 +133,7 @@ impl Default for ContainerRole {
             attach_stdin: false,
             auto_remove: false,
             replaces: None,
+            inherit: None,
         }
     }
 }

@@ -14,7 +14,7 @@ use hoist_loader::model::{
 };
 
 use super::container::{non_empty_map, non_empty_str};
-use super::{path, SpecError};
+use super::{path, InheritedMounts, SpecError};
 use crate::engine::ApiVersion;
 
 /// API version that introduced `BindOptions.CreateMountpoint`.
@@ -140,6 +140,7 @@ pub fn container_mounts(
     project: &Project,
     svc: &ServiceConfig,
     api: ApiVersion,
+    inherit: Option<&InheritedMounts>,
 ) -> Result<(Vec<String>, Vec<Mount>), SpecError> {
     // (target, bind string or mount), later service volumes replace earlier ones with the
     // same target; secrets and configs never replace anything.
@@ -156,7 +157,35 @@ pub fn container_mounts(
             entries.push((target, item));
         }
     };
+    let mut taken_over: Vec<&str> = Vec::new();
+    for old in inherit.map(|i| i.mounts.as_slice()).unwrap_or_default() {
+        if old.kind == "tmpfs" {
+            continue;
+        }
+        let from_image = inherit.is_some_and(|i| i.image_volumes.contains(&old.destination));
+        let anonymous_in_service = svc
+            .volumes
+            .iter()
+            .any(|v| v.target == old.destination && v.source.is_empty());
+        if !from_image && !anonymous_in_service {
+            continue;
+        }
+        if anonymous_in_service {
+            taken_over.push(old.destination.as_str());
+        }
+        let mount = Mount {
+            typ: old.kind.parse::<MountType>().ok(),
+            source: non_empty_str(&old.source),
+            target: Some(old.destination.clone()),
+            read_only: (!old.rw).then_some(true),
+            ..Default::default()
+        };
+        put(&mut entries, old.destination.clone(), Err(mount), true);
+    }
     for (i, v) in svc.volumes.iter().enumerate() {
+        if v.source.is_empty() && taken_over.contains(&v.target.as_str()) {
+            continue;
+        }
         let item = volume_entry(project, svc, i, v, api)?;
         put(&mut entries, v.target.clone(), item, true);
     }
