@@ -822,3 +822,37 @@ fn gpu_support_check_reads_runtimes_and_cdi() {
     };
     assert!(spec::check_gpu_support(&cdi).is_ok());
 }
+
+#[test]
+fn proxy_variables_from_the_cli_config_yield_to_the_service_environment() {
+    let config = serde_json::json!({
+        "proxies": {
+            "default": { "httpProxy": "http://proxy:3128", "noProxy": "localhost" },
+            "tcp://other:2376": { "httpProxy": "http://other-proxy" }
+        }
+    });
+    let env = spec::proxy_environment(&config, "unix:///var/run/docker.sock");
+    assert_eq!(env["HTTP_PROXY"], "http://proxy:3128");
+    assert_eq!(env["http_proxy"], "http://proxy:3128");
+    assert_eq!(env["no_proxy"], "localhost");
+    assert_eq!(env.len(), 4);
+    assert_eq!(
+        spec::proxy_environment(&config, "tcp://other:2376")["HTTP_PROXY"],
+        "http://other-proxy"
+    );
+    let p = load("services:\n  s:\n    image: busybox\n    environment:\n      NO_PROXY: mine\n");
+    let role = ContainerRole {
+        proxy_env: env,
+        ..ContainerRole::replica(1)
+    };
+    let body = container_create_body(&p, "s", &role, API_41).unwrap();
+    assert_eq!(
+        body.env.unwrap(),
+        vec![
+            "HTTP_PROXY=http://proxy:3128",
+            "NO_PROXY=mine",
+            "http_proxy=http://proxy:3128",
+            "no_proxy=localhost"
+        ]
+    );
+}

@@ -116,7 +116,7 @@ pub fn container_create_body_with(
         tty: Some(svc.tty),
         open_stdin: Some(stdin_open),
         stdin_once: Some(role.attach_stdin && stdin_open),
-        env: non_empty(environment(svc)),
+        env: non_empty(environment(svc, &role.proxy_env)),
         cmd: svc.command.clone(),
         healthcheck: healthcheck(svc, api)?,
         image: Some(svc.image_name_or_default(&project.name)),
@@ -229,11 +229,15 @@ pub fn capabilities(caps: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// `KEY=value` entries (`KEY` alone for a variable without a value), sorted by name.
-pub fn environment(svc: &ServiceConfig) -> Vec<String> {
-    svc.environment
-        .0
-        .iter()
+/// `KEY=value` entries (`KEY` alone for a variable without a value), sorted by name: the
+/// proxy variables, overridden by the service's `environment`.
+pub fn environment(svc: &ServiceConfig, proxy_env: &BTreeMap<String, String>) -> Vec<String> {
+    let mut all: BTreeMap<&String, Option<&String>> =
+        proxy_env.iter().map(|(k, v)| (k, Some(v))).collect();
+    for (k, v) in &svc.environment.0 {
+        all.insert(k, v.as_ref());
+    }
+    all.into_iter()
         .map(|(k, v)| match v {
             Some(v) => format!("{k}={v}"),
             None => k.clone(),

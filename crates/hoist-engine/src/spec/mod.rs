@@ -12,19 +12,22 @@
 //! Submodules: [`container`] (process, labels, resources, host settings), [`mounts`]
 //! (volumes, binds, tmpfs, secrets and configs as mounts), [`networking`] (network mode,
 //! endpoints, network and volume create requests), [`inject`] (secret/config tar archives),
-//! [`gpu`] (device-request support check).
+//! [`gpu`] (device-request support check), [`proxy`] (proxy variables of the docker CLI).
 
 pub mod container;
 pub mod gpu;
 pub mod inject;
 pub mod mounts;
 pub mod networking;
+pub mod proxy;
 
 pub use container::{container_create_body, container_create_body_with, container_platform};
 pub use gpu::check_gpu_support;
 pub use inject::{injected_files, InjectedFile};
 pub use networking::{extra_networks, network_create_request, volume_create_request};
+pub use proxy::{proxy_environment, proxy_environment_from_cli_config};
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// The version written in `com.docker.compose.version` labels.
@@ -96,6 +99,9 @@ pub struct ContainerRole {
     pub replaces: Option<String>,
     /// On a recreation: the replaced container's mounts, whose anonymous volumes are kept.
     pub inherit: Option<InheritedMounts>,
+    /// Proxy variables from the docker CLI config ([`proxy_environment_from_cli_config`]),
+    /// added to the environment unless the service sets them.
+    pub proxy_env: BTreeMap<String, String>,
 }
 
 /// What a recreated container takes over from the container it replaces: anonymous
@@ -134,6 +140,7 @@ impl Default for ContainerRole {
             auto_remove: false,
             replaces: None,
             inherit: None,
+            proxy_env: BTreeMap::new(),
         }
     }
 }
