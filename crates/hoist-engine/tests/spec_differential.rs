@@ -109,7 +109,7 @@ fn load_fixture(project_name: &str, dir: &Path) -> Project {
 
 /// Creates the project's volumes, networks and containers the way the executor will: from
 /// the spec module's requests and bodies, connecting extra networks on old engines.
-async fn create_with_hoist(project: &Project) {
+async fn create_with_hoist(project: &Project, proxy_env: &BTreeMap<String, String>) {
     let engine = engine().await;
     let api = engine.api_version();
 
@@ -135,6 +135,7 @@ async fn create_with_hoist(project: &Project) {
         for number in 1..=u32::try_from(svc.get_scale()).unwrap_or(1) {
             let role = ContainerRole {
                 image_digest: digest.clone(),
+                proxy_env: proxy_env.clone(),
                 ..ContainerRole::replica(number)
             };
             let snapshot = created.clone();
@@ -386,22 +387,34 @@ fn run_family(family: &str) {
     let dir = std::env::temp_dir().join(&project);
     copy_dir(&fixture_dir(family), &dir);
     let file = dir.join("compose.yaml");
+    // A fixture may bring a docker CLI config (proxies): the reference reads it through
+    // DOCKER_CONFIG, Hoist gets its proxy variables for the default local daemon.
+    let cli_config = dir.join("docker-config");
+    let proxy_env = std::fs::read_to_string(cli_config.join("config.json"))
+        .ok()
+        .map(|text| {
+            let config: Value = serde_json::from_str(&text).expect("fixture docker config");
+            spec::proxy_environment(&config, "unix:///var/run/docker.sock")
+        })
+        .unwrap_or_default();
+    let compose = || {
+        let mut cmd = Command::new(DOCKER_COMPOSE);
+        cmd.current_dir(&dir)
+            .args(["-p", &project, "-f"])
+            .arg(&file);
+        if cli_config.is_dir() {
+            cmd.env("DOCKER_CONFIG", &cli_config);
+        }
+        cmd
+    };
 
-    run(Command::new(DOCKER_COMPOSE)
-        .current_dir(&dir)
-        .args(["-p", &project, "-f"])
-        .arg(&file)
-        .arg("create"));
+    run(compose().arg("create"));
     let reference = observe(&project);
     assert!(
         !reference.containers.is_empty(),
         "the reference created no container"
     );
-    run(Command::new(DOCKER_COMPOSE)
-        .current_dir(&dir)
-        .args(["-p", &project, "-f"])
-        .arg(&file)
-        .args(["down", "-v"]));
+    run(compose().args(["down", "-v"]));
     assert!(
         observe(&project).containers.is_empty(),
         "reference containers left over"
@@ -412,7 +425,7 @@ fn run_family(family: &str) {
         .build()
         .expect("runtime");
     let loaded = load_fixture(&project, &dir);
-    rt.block_on(create_with_hoist(&loaded));
+    rt.block_on(create_with_hoist(&loaded, &proxy_env));
     let ours = observe(&project);
 
     // Subnets the engine picked itself differ between the two runs.
@@ -505,4 +518,19 @@ fn dns_extra_hosts_and_sysctls_match_compose() {
 #[test]
 fn service_references_match_compose() {
     run_family("references");
+}
+
+#[test]
+fn proxy_variables_match_compose() {
+    run_family("proxy");
+}
+
+#[test]
+fn misc_host_settings_match_compose() {
+    run_family("misc");
+}
+
+#[test]
+fn ipv6_and_static_addresses_match_compose() {
+    run_family("networks_ipv6");
 }
