@@ -856,3 +856,18 @@ fn proxy_variables_from_the_cli_config_yield_to_the_service_environment() {
         ]
     );
 }
+
+#[test]
+fn lifecycle_hooks() {
+    let p = load(
+        "services:\n  s:\n    image: busybox\n    environment:\n      A: \"1\"\n    post_start:\n      - command: [\"touch\", \"/ready\"]\n        user: root\n        environment:\n          B: \"2\"\n    pre_start:\n      - command: [\"true\"]\n        image: alpine\n        per_replica: true\n",
+    );
+    let svc = p.service("s").unwrap();
+    let req = spec::exec_hook_request(&svc.post_start[0]);
+    assert_eq!(req.cmd, vec!["touch".to_string(), "/ready".to_string()]);
+    assert_eq!(req.user.as_deref(), Some("root"));
+    assert_eq!(req.env, vec!["B=2".to_string()]);
+    let e = spec::pre_start_hook_body(&p, "s", 0, "abc", API_41, &spec::no_containers).unwrap_err();
+    assert_eq!(e.attribute, "services.s.pre_start[0].per_replica");
+    assert!(spec::pre_start_hook_body(&p, "s", 1, "abc", API_41, &spec::no_containers).is_err());
+}

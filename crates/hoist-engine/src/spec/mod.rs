@@ -12,10 +12,11 @@
 //! Submodules: [`container`] (process, labels, resources, host settings), [`mounts`]
 //! (volumes, binds, tmpfs, secrets and configs as mounts), [`networking`] (network mode,
 //! endpoints, network and volume create requests), [`inject`] (secret/config tar archives),
-//! [`gpu`] (device-request support check), [`proxy`] (proxy variables of the docker CLI).
+//! [`gpu`] (device-request support check), [`hooks`] (lifecycle hook containers and execs), [`proxy`] (proxy variables of the docker CLI).
 
 pub mod container;
 pub mod gpu;
+pub mod hooks;
 pub mod inject;
 pub mod mounts;
 pub mod networking;
@@ -23,6 +24,7 @@ pub mod proxy;
 
 pub use container::{container_create_body, container_create_body_with, container_platform};
 pub use gpu::check_gpu_support;
+pub use hooks::{exec_hook_request, pre_start_hook_body, pre_start_hook_extra_networks};
 pub use inject::{injected_files, InjectedFile};
 pub use networking::{extra_networks, network_create_request, volume_create_request};
 pub use proxy::{proxy_environment, proxy_environment_from_cli_config};
