@@ -294,17 +294,19 @@ fn endpoint_settings_carry_aliases_addresses_mac_and_driver_opts() {
 #[test]
 fn service_mac_address_goes_to_the_primary_endpoint() {
     let p = load("services:\n  s:\n    image: busybox\n    mac_address: 02:42:ac:11:00:99\n");
-    let ep = body(&p, "s", API_41)
+    let ep = body(&p, "s", API_44)
         .networking_config
         .unwrap()
         .endpoints_config
         .unwrap()["proj_default"]
         .clone();
     assert_eq!(ep.mac_address.as_deref(), Some("02:42:ac:11:00:99"));
+    // Docker Compose sends it on 1.41 too, where the engine ignores it: Hoist refuses.
+    assert_eq!(err(&p, "s", API_41).attribute, "services.s.mac_address");
 }
 
 #[test]
-fn mac_address_on_a_secondary_network_needs_1_44() {
+fn mac_address_on_a_network_needs_1_44() {
     let p = load(
         "services:\n  s:\n    image: busybox\n    networks:\n      a:\n        priority: 5\n      b:\n        mac_address: 02:00:00:00:00:02\nnetworks:\n  a: {}\n  b: {}\n",
     );

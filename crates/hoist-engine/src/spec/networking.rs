@@ -16,8 +16,8 @@ use super::{path, ContainerLookup, ContainerRole, SpecError, COMPOSE_VERSION_LAB
 use crate::engine::ApiVersion;
 use crate::labels;
 
-/// API version from which a container can be created on several networks at once (and
-/// per-endpoint MAC addresses are honoured).
+/// API version from which a container can be created on several networks at once, and
+/// from which (endpoint) MAC addresses are honoured.
 pub const API_MULTI_NETWORK_CREATE: ApiVersion = ApiVersion::new(1, 44);
 /// API version that introduced `EnableIPv4` on networks.
 pub const API_ENABLE_IPV4: ApiVersion = ApiVersion::new(1, 47);
@@ -242,8 +242,10 @@ pub fn endpoint_settings(
         ..Default::default()
     };
     let mut mac = cfg.map(|c| c.mac_address.clone()).unwrap_or_default();
+    let mut mac_attr = attr("mac_address");
     if primary && mac.is_empty() {
         mac = svc.mac_address.clone();
+        mac_attr = path(&svc.name, "mac_address");
     }
     if let Some(c) = cfg {
         let ip = |text: &str, a: &str| -> Result<Option<String>, SpecError> {
@@ -297,11 +299,14 @@ pub fn endpoint_settings(
                 format!("invalid MAC address {mac:?}"),
             ));
         }
-        if !primary && api < API_MULTI_NETWORK_CREATE {
+        if api < API_MULTI_NETWORK_CREATE {
+            // Older engines only take the container-wide Config.MacAddress, which the
+            // current API model no longer has; Docker Compose sends the endpoint field
+            // anyway and the engine silently ignores it. Refuse instead.
             return Err(SpecError::new(
-                attr("mac_address"),
+                mac_attr,
                 format!(
-                    "a MAC address on a non-primary network needs engine API {API_MULTI_NETWORK_CREATE} or later (this engine speaks {api})"
+                    "a MAC address needs engine API {API_MULTI_NETWORK_CREATE} or later (this engine speaks {api}; Docker Compose silently ignores it there)"
                 ),
             ));
         }
