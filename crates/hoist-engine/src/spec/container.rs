@@ -134,6 +134,12 @@ pub fn container_create_body_with(
 
 /// Attributes Hoist cannot honour at all yet: refusing beats silently ignoring them.
 fn reject_unsupported(svc: &ServiceConfig) -> Result<(), SpecError> {
+    if svc.provider.is_some() {
+        return Err(SpecError::new(
+            path(&svc.name, "provider"),
+            "a provider service is run by its plugin and has no container",
+        ));
+    }
     if svc.use_api_socket {
         return Err(SpecError::new(
             path(&svc.name, "use_api_socket"),

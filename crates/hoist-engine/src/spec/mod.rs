@@ -9,6 +9,17 @@
 //! and config files with owner/mode). The negotiated [`ApiVersion`] gates newer fields: an
 //! attribute this engine cannot honour is a [`SpecError`] naming it, never silently dropped.
 //!
+//! Where Hoist deliberately differs from Docker Compose:
+//! - `uid`/`gid`/`mode` on `file:` secrets and configs are honoured (the file is injected as
+//!   a copy with that owner and mode instead of bind-mounted; Compose ignores them);
+//! - attributes this engine's API version cannot honour are errors (annotations < 1.43,
+//!   healthcheck `start_interval` < 1.44, any `mac_address` < 1.44 — Compose sends it and
+//!   the engine ignores it —, `gw_priority` < 1.48, volume `subpath` < 1.45, read-only
+//!   recursive binds < 1.44, image mounts < 1.48, `enable_ipv4: false` < 1.47);
+//! - lists Compose builds from Go maps (environment, `depends_on` label, mounts) come out in
+//!   a stable order (sorted, or declaration order for mounts);
+//! - `use_api_socket`, `models`, `credential_spec` and `provider` services are refused.
+//!
 //! Submodules: [`container`] (process, labels, resources, host settings), [`mounts`]
 //! (volumes, binds, tmpfs, secrets and configs as mounts), [`networking`] (network mode,
 //! endpoints, network and volume create requests), [`inject`] (secret/config tar archives),
