@@ -408,7 +408,19 @@ fn run_family(family: &str) {
         cmd
     };
 
-    run(compose().arg("create"));
+    let created = compose()
+        .arg("create")
+        .output()
+        .expect("run docker-compose create");
+    if !created.status.success() {
+        // Docker Compose may exit while creations of other services are still in flight:
+        // let them land so the guard removes them too.
+        std::thread::sleep(std::time::Duration::from_secs(3));
+        panic!(
+            "reference docker-compose create failed:\n{}",
+            String::from_utf8_lossy(&created.stderr)
+        );
+    }
     let reference = observe(&project);
     assert!(
         !reference.containers.is_empty(),

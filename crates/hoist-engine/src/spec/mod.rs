@@ -1,12 +1,12 @@
 //! What the engine is asked to create for a compose project: container create bodies for
 //! service replicas, network and volume create requests, and the secret/config files injected
-//! into containers before they start — all mapped from the loader's typed [`Project`] the way
+//! into containers before they start — all mapped from the loader's typed [`Project`](hoist_loader::model::Project) the way
 //! Docker Compose v5 maps them, `com.docker.compose.*` labels included.
 //!
 //! Pipeline position: loader → planner → executor; the executor calls these functions right
 //! before the engine operations in [`crate::ops`]. Everything here is pure (no engine calls),
 //! apart from reading local files that the compose file points at (seccomp profiles, secret
-//! and config files with owner/mode). The negotiated [`ApiVersion`] gates newer fields: an
+//! and config files with owner/mode). The negotiated [`ApiVersion`](crate::ApiVersion) gates newer fields: an
 //! attribute this engine cannot honour is a [`SpecError`] naming it, never silently dropped.
 //!
 //! Where Hoist deliberately differs from Docker Compose:
@@ -88,7 +88,7 @@ pub struct ExistingContainer {
 pub type ContainerLookup<'a> = &'a dyn Fn(&str) -> Vec<ExistingContainer>;
 
 /// What the container is for, beyond the project and the service, plus the facts the
-/// mapping needs that are not in the [`Project`] itself.
+/// mapping needs that are not in the [`Project`](hoist_loader::model::Project) itself.
 #[derive(Debug, Clone)]
 pub struct ContainerRole {
     /// Replica number (`container-number` label, default name and aliases); ignored for
