@@ -94,12 +94,12 @@ fn observe(project: &str) -> Observed {
 }
 
 /// Loads the fixture with Hoist's loader under the test's project name.
-fn load_fixture(project_name: &str, dir: &Path) -> Project {
+fn load_fixture(project_name: &str, dir: &Path, extra_env: &[(String, String)]) -> Project {
     let opts = ProjectOptions {
         files: vec![dir.join("compose.yaml").to_string_lossy().into_owned()],
         project_name: Some(project_name.to_string()),
         cwd: dir.to_path_buf(),
-        os_env: std::env::vars().collect(),
+        os_env: std::env::vars().chain(extra_env.iter().cloned()).collect(),
         ..ProjectOptions::default()
     };
     let mut ctx = LoadContext::default();
@@ -380,6 +380,12 @@ fn compare(reference: &Observed, ours: &Observed, auto_subnets: &[String]) -> Ve
 }
 
 fn run_family(family: &str) {
+    run_family_with(family, |_| Vec::new());
+}
+
+/// Runs a family with extra variables (computed from the project name) in the environment
+/// of both the reference and Hoist's loader.
+fn run_family_with(family: &str, extra_env: impl Fn(&str) -> Vec<(String, String)>) {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     ensure_test_image();
     let project = unique_project(&format!("spec-{}", family.replace('_', "-")));
@@ -387,6 +393,7 @@ fn run_family(family: &str) {
     let dir = std::env::temp_dir().join(&project);
     copy_dir(&fixture_dir(family), &dir);
     let file = dir.join("compose.yaml");
+    let extra_env = extra_env(&project);
     // A fixture may bring a docker CLI config (proxies): the reference reads it through
     // DOCKER_CONFIG, Hoist gets its proxy variables for the default local daemon.
     let cli_config = dir.join("docker-config");
@@ -401,7 +408,8 @@ fn run_family(family: &str) {
         let mut cmd = Command::new(DOCKER_COMPOSE);
         cmd.current_dir(&dir)
             .args(["-p", &project, "-f"])
-            .arg(&file);
+            .arg(&file)
+            .envs(extra_env.iter().cloned());
         if cli_config.is_dir() {
             cmd.env("DOCKER_CONFIG", &cli_config);
         }
@@ -436,7 +444,7 @@ fn run_family(family: &str) {
         .enable_all()
         .build()
         .expect("runtime");
-    let loaded = load_fixture(&project, &dir);
+    let loaded = load_fixture(&project, &dir, &extra_env);
     rt.block_on(create_with_hoist(&loaded, &proxy_env));
     let ours = observe(&project);
 
@@ -545,4 +553,14 @@ fn misc_host_settings_match_compose() {
 #[test]
 fn ipv6_and_static_addresses_match_compose() {
     run_family("networks_ipv6");
+}
+
+#[test]
+fn container_names_scale_and_links_match_compose() {
+    run_family_with("naming", |project| {
+        vec![(
+            "SPEC_CONTAINER_NAME".to_string(),
+            format!("{project}-custom"),
+        )]
+    });
 }
