@@ -379,6 +379,15 @@ fn compare(reference: &Observed, ours: &Observed, auto_subnets: &[String]) -> Ve
     out
 }
 
+/// Removes a work directory when dropped (also when the test panics).
+struct WorkDir(PathBuf);
+
+impl Drop for WorkDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 fn run_family(family: &str) {
     run_family_with(family, |_| Vec::new());
 }
@@ -390,7 +399,8 @@ fn run_family_with(family: &str, extra_env: impl Fn(&str) -> Vec<(String, String
     ensure_test_image();
     let project = unique_project(&format!("spec-{}", family.replace('_', "-")));
     let _guard = ProjectGuard::new(&project);
-    let dir = std::env::temp_dir().join(&project);
+    let work = WorkDir(std::env::temp_dir().join(&project));
+    let dir = work.0.clone();
     copy_dir(&fixture_dir(family), &dir);
     let file = dir.join("compose.yaml");
     let extra_env = extra_env(&project);
@@ -462,7 +472,7 @@ fn run_family_with(family: &str, extra_env: impl Fn(&str) -> Vec<(String, String
             eprintln!("{:#}", normalise_container(c, &HashMap::new()));
         }
     }
-    let _ = std::fs::remove_dir_all(&dir);
+    drop(work);
     assert!(
         diffs.is_empty(),
         "{family}: hoist differs from docker compose:\n  {}",

@@ -95,6 +95,15 @@ fn normalise(c: &Value, service_container: (&str, &str)) -> Value {
     json!({ "Config": config, "HostConfig": host, "Networks": networks })
 }
 
+/// Removes a work directory when dropped (also when the test panics).
+struct WorkDir(PathBuf);
+
+impl Drop for WorkDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 #[test]
 fn pre_start_hook_container_matches_compose() {
     ensure_test_image();
@@ -102,6 +111,7 @@ fn pre_start_hook_container_matches_compose() {
     let _guard = ProjectGuard::new(&project);
     let dir = std::env::temp_dir().join(&project);
     std::fs::create_dir_all(&dir).expect("work dir");
+    let _work = WorkDir(dir.clone());
     let fixture =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/spec/hooks/compose.yaml");
     std::fs::copy(&fixture, dir.join("compose.yaml")).expect("copy fixture");
@@ -198,7 +208,6 @@ fn pre_start_hook_container_matches_compose() {
         let all: Vec<Value> = serde_json::from_slice(&out.stdout).expect("json");
         normalise(&all[0], (&service_id, "<service>"))
     });
-    let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(ours["Config"], reference["Config"]);
     assert_eq!(ours["HostConfig"], reference["HostConfig"]);
     assert_eq!(ours["Networks"], reference["Networks"]);

@@ -55,12 +55,22 @@ fn docker_exec(container: &str, script: &str) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Removes a work directory when dropped (also when the test panics).
+struct WorkDir(PathBuf);
+
+impl Drop for WorkDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 #[test]
 fn injected_files_match_compose_and_file_owners_are_honoured() {
     ensure_test_image();
     let project = unique_project("spec-inject");
     let _guard = ProjectGuard::new(&project);
     let dir = fixture_copy(&project);
+    let _work = WorkDir(dir.clone());
 
     compose(&dir, &project, &["up", "-d", "app"]);
     let reference = docker_exec(&format!("{project}-app-1"), PROBE);
@@ -123,7 +133,6 @@ fn injected_files_match_compose_and_file_owners_are_honoured() {
         }
         (outputs[0].clone(), outputs[1].clone())
     });
-    let _ = std::fs::remove_dir_all(&dir);
 
     assert_eq!(
         ours, reference,
