@@ -873,3 +873,12 @@ fn lifecycle_hooks() {
     assert_eq!(e.attribute, "services.s.pre_start[0].per_replica");
     assert!(spec::pre_start_hook_body(&p, "s", 1, "abc", API_41, &spec::no_containers).is_err());
 }
+
+#[test]
+fn unknown_restart_policies_are_errors() {
+    let p = load(
+        "services:\n  a:\n    image: busybox\n    restart: sometimes\n  b:\n    image: busybox\n    restart: on-failure:x\n",
+    );
+    assert_eq!(err(&p, "a", API_41).attribute, "services.a.restart");
+    assert_eq!(err(&p, "b", API_41).attribute, "services.b.restart");
+}

@@ -63,7 +63,7 @@ pub fn container_create_body_with(
         mounts: non_empty(mounts),
         network_mode: Some(network_mode),
         port_bindings: port_bindings(svc)?,
-        restart_policy: Some(restart_policy(svc)),
+        restart_policy: Some(restart_policy(svc)?),
         auto_remove: role.auto_remove.then_some(true),
         volume_driver: non_empty_str(&svc.volume_driver),
         volumes_from: non_empty(resolve_volumes_from(svc, lookup)?),
@@ -302,40 +302,56 @@ pub fn healthcheck(
 }
 
 /// The engine restart policy: `restart`, overridden by `deploy.restart_policy`.
-pub fn restart_policy(svc: &ServiceConfig) -> RestartPolicy {
+pub fn restart_policy(svc: &ServiceConfig) -> Result<RestartPolicy, SpecError> {
     let mut policy = RestartPolicy {
         name: Some(RestartPolicyNameEnum::EMPTY),
         maximum_retry_count: Some(0),
     };
     if !svc.restart.is_empty() {
+        let attr = || path(&svc.name, "restart");
         let (name, count) = match svc.restart.split_once(':') {
-            Some((n, c)) => (n, c.trim().parse::<i64>().unwrap_or(0)),
+            Some((n, c)) => (
+                n,
+                c.trim().parse::<i64>().map_err(|_| {
+                    SpecError::new(attr(), format!("invalid retry count in {:?}", svc.restart))
+                })?,
+            ),
             None => (svc.restart.as_str(), 0),
         };
         policy = RestartPolicy {
-            name: Some(restart_name(name)),
+            name: Some(restart_name(name).ok_or_else(|| {
+                SpecError::new(attr(), format!("unknown restart policy {name:?} (expected no, always, on-failure or unless-stopped)"))
+            })?),
             maximum_retry_count: Some(count),
         };
     }
     if let Some(rp) = svc.deploy.as_ref().and_then(|d| d.restart_policy.as_ref()) {
+        // An empty condition stays empty, as Docker Compose sends it.
+        let condition = rp.condition.as_str();
         policy = RestartPolicy {
-            name: Some(restart_name(&rp.condition)),
+            name: Some(restart_name(condition).ok_or_else(|| {
+                SpecError::new(
+                    path(&svc.name, "deploy.restart_policy.condition"),
+                    format!("unknown condition {condition:?} (expected none, on-failure or any)"),
+                )
+            })?),
             maximum_retry_count: Some(
                 rp.max_attempts
                     .map_or(0, |n| i64::try_from(n).unwrap_or(i64::MAX)),
             ),
         };
     }
-    policy
+    Ok(policy)
 }
 
-fn restart_name(condition: &str) -> RestartPolicyNameEnum {
+fn restart_name(condition: &str) -> Option<RestartPolicyNameEnum> {
     match condition {
-        "none" | "no" => RestartPolicyNameEnum::NO,
-        "on-failure" => RestartPolicyNameEnum::ON_FAILURE,
-        "unless-stopped" => RestartPolicyNameEnum::UNLESS_STOPPED,
-        "any" | "always" => RestartPolicyNameEnum::ALWAYS,
-        _ => RestartPolicyNameEnum::EMPTY,
+        "" => Some(RestartPolicyNameEnum::EMPTY),
+        "none" | "no" => Some(RestartPolicyNameEnum::NO),
+        "on-failure" => Some(RestartPolicyNameEnum::ON_FAILURE),
+        "unless-stopped" => Some(RestartPolicyNameEnum::UNLESS_STOPPED),
+        "any" | "always" => Some(RestartPolicyNameEnum::ALWAYS),
+        _ => None,
     }
 }
 

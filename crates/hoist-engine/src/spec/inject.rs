@@ -134,51 +134,150 @@ fn owner_and_mode(
     Ok((id(&r.uid, "uid")?, id(&r.gid, "gid")?, mode))
 }
 
-fn octal_field(buf: &mut [u8], value: u64) {
-    // width-1 octal digits, zero padded, NUL terminated.
+/// Writes `value` as zero-padded octal digits plus a NUL; `false` when it does not fit.
+fn octal_field(buf: &mut [u8], value: u64) -> bool {
     let width = buf.len() - 1;
     let text = format!("{value:0width$o}");
-    let bytes = text.as_bytes();
-    let start = bytes.len().saturating_sub(width);
-    buf[..width].copy_from_slice(&bytes[start..]);
+    if text.len() > width {
+        return false;
+    }
+    buf[..width].copy_from_slice(text.as_bytes());
     buf[width] = 0;
+    true
 }
 
-/// A ustar archive with one regular file at `target` (leading `/` removed).
-pub fn single_file_tar(target: &str, content: &[u8], mode: u32, uid: u64, gid: u64) -> Vec<u8> {
-    let name = target.trim_start_matches('/');
+/// One PAX extended-header record: `"<len> <key>=<value>\n"`, `len` counting itself.
+fn pax_record(key: &str, value: &str) -> Vec<u8> {
+    let body = format!(" {key}={value}\n");
+    let mut len = body.len() + 1;
+    while format!("{len}{body}").len() != len {
+        len += 1;
+    }
+    format!("{len}{body}").into_bytes()
+}
+
+fn header_block(
+    name: &[u8],
+    mode: u32,
+    uid: u64,
+    gid: u64,
+    size: u64,
+    mtime: u64,
+    kind: u8,
+) -> [u8; 512] {
     let mut header = [0u8; 512];
-    // Split long names into prefix/name at a '/' as ustar allows.
-    let (prefix, short) = if name.len() <= 100 {
-        ("", name)
-    } else {
-        let cut = name[..name.len().min(156)].rfind('/').unwrap_or(0);
-        (&name[..cut], &name[(cut + 1).min(name.len())..])
-    };
-    let short = &short.as_bytes()[..short.len().min(100)];
-    header[..short.len()].copy_from_slice(short);
+    let name = &name[..name.len().min(100)];
+    header[..name.len()].copy_from_slice(name);
     octal_field(&mut header[100..108], u64::from(mode));
-    octal_field(&mut header[108..116], uid);
-    octal_field(&mut header[116..124], gid);
-    octal_field(&mut header[124..136], content.len() as u64);
-    let mtime = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    // Values that do not fit are carried by the PAX header; leave zeros here.
+    if !octal_field(&mut header[108..116], uid) {
+        octal_field(&mut header[108..116], 0);
+    }
+    if !octal_field(&mut header[116..124], gid) {
+        octal_field(&mut header[116..124], 0);
+    }
+    octal_field(&mut header[124..136], size);
     octal_field(&mut header[136..148], mtime);
-    header[156] = b'0';
+    header[156] = kind;
     header[257..263].copy_from_slice(b"ustar\0");
     header[263..265].copy_from_slice(b"00");
-    let prefix = &prefix.as_bytes()[..prefix.len().min(155)];
-    header[345..345 + prefix.len()].copy_from_slice(prefix);
     header[148..156].fill(b' ');
     let sum: u64 = header.iter().map(|b| u64::from(*b)).sum();
     let chk = format!("{sum:06o}\0 ");
     header[148..156].copy_from_slice(chk.as_bytes());
+    header
+}
 
-    let mut out = Vec::with_capacity(512 * 3 + content.len());
-    out.extend_from_slice(&header);
+fn pad_to_block(out: &mut Vec<u8>) {
+    let pad = (512 - out.len() % 512) % 512;
+    out.extend(std::iter::repeat_n(0u8, pad));
+}
+
+/// A tar archive with one regular file at `target` (leading `/` removed), owned by
+/// `uid:gid` with `mode`. A PAX extended header carries paths longer than 100 bytes and
+/// ids too large for the classic header.
+pub fn single_file_tar(target: &str, content: &[u8], mode: u32, uid: u64, gid: u64) -> Vec<u8> {
+    let name = target.trim_start_matches('/');
+    let mtime = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let mut pax = Vec::new();
+    if name.len() > 100 {
+        pax.extend(pax_record("path", name));
+    }
+    let mut probe = [0u8; 8];
+    if !octal_field(&mut probe, uid) {
+        pax.extend(pax_record("uid", &uid.to_string()));
+    }
+    if !octal_field(&mut probe, gid) {
+        pax.extend(pax_record("gid", &gid.to_string()));
+    }
+    let mut out = Vec::with_capacity(512 * 4 + content.len() + pax.len());
+    if !pax.is_empty() {
+        out.extend_from_slice(&header_block(
+            b"PaxHeader",
+            0o644,
+            0,
+            0,
+            pax.len() as u64,
+            mtime,
+            b'x',
+        ));
+        out.extend_from_slice(&pax);
+        pad_to_block(&mut out);
+    }
+    out.extend_from_slice(&header_block(
+        name.as_bytes(),
+        mode,
+        uid,
+        gid,
+        content.len() as u64,
+        mtime,
+        b'0',
+    ));
     out.extend_from_slice(content);
-    let pad = (512 - content.len() % 512) % 512;
-    out.extend(std::iter::repeat_n(0u8, pad + 1024));
+    pad_to_block(&mut out);
+    out.extend(std::iter::repeat_n(0u8, 1024));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pax_records_count_their_own_length() {
+        assert_eq!(pax_record("path", "a"), b"9 path=a\n".to_vec());
+        let long = "x".repeat(95);
+        let rec = pax_record("path", &long);
+        let len: usize = String::from_utf8_lossy(&rec)
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(len, rec.len());
+    }
+
+    #[test]
+    fn long_names_and_large_ids_use_a_pax_header() {
+        let name = format!("/{}/file", "d".repeat(120));
+        let tar = single_file_tar(&name, b"hi", 0o400, 3_000_000, 5);
+        assert_eq!(tar[156], b'x');
+        let pax_len = 512;
+        let text = String::from_utf8_lossy(&tar[512..512 + pax_len]).into_owned();
+        assert!(text.contains(&format!("path={}", name.trim_start_matches('/'))));
+        assert!(text.contains("uid=3000000"));
+        assert!(!text.contains("gid="));
+        assert_eq!(tar.len() % 512, 0);
+    }
+
+    #[test]
+    fn short_names_are_a_single_ustar_entry() {
+        let tar = single_file_tar("/run/secrets/a", b"abc", 0o444, 0, 0);
+        assert_eq!(&tar[..13], b"run/secrets/a");
+        assert_eq!(tar[156], b'0');
+        assert_eq!(&tar[100..107], b"0000444");
+        assert_eq!(tar.len(), 512 * 4);
+    }
 }
