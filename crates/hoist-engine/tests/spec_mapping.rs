@@ -550,6 +550,7 @@ fn devices_cdi_and_gpus() {
     );
     assert_eq!(reqs[1].count, Some(-1));
     assert_eq!(reqs[1].capabilities, Some(vec![vec!["gpu".to_string()]]));
+    assert_eq!(spec::services_requesting_gpu(&p), vec!["s".to_string()]);
     assert!(spec::container::is_cdi_name("nvidia.com/gpu=all"));
     assert!(!spec::container::is_cdi_name("/dev/null"));
 }

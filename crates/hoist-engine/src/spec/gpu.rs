@@ -46,3 +46,15 @@ pub fn check_gpu_support(info: &SystemInfo) -> Result<(), String> {
         if runtimes.is_empty() { "none" } else { &runtimes }
     ))
 }
+
+/// Names of the project's services that ask for GPUs (sorted), for deciding whether to
+/// call [`check_gpu_support`] before creating anything.
+pub fn services_requesting_gpu(project: &hoist_loader::model::Project) -> Vec<String> {
+    project
+        .services
+        .0
+        .iter()
+        .filter(|(_, svc)| service_requests_gpu(svc))
+        .map(|(name, _)| name.clone())
+        .collect()
+}

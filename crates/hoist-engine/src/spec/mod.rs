@@ -34,7 +34,7 @@ pub mod networking;
 pub mod proxy;
 
 pub use container::{container_create_body, container_create_body_with, container_platform};
-pub use gpu::check_gpu_support;
+pub use gpu::{check_gpu_support, services_requesting_gpu};
 pub use hooks::{exec_hook_request, pre_start_hook_body, pre_start_hook_extra_networks};
 pub use inject::{injected_files, InjectedFile};
 pub use networking::{extra_networks, network_create_request, volume_create_request};
