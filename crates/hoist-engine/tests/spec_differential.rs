@@ -208,7 +208,9 @@ fn normalise_container(c: &Value, names_by_id: &HashMap<String, String>) -> Valu
         config["Hostname"] = json!("<short-id>");
     }
     if let Some(labels) = config["Labels"].as_object_mut() {
-        if labels.contains_key("com.docker.compose.config-hash") {
+        if labels.contains_key("com.docker.compose.config-hash")
+            && std::env::var_os("HOIST_SPEC_KEEP_HASH").is_none()
+        {
             labels.insert("com.docker.compose.config-hash".into(), json!("<hash>"));
         }
         if let Some(Value::String(deps)) = labels.get_mut("com.docker.compose.depends_on") {

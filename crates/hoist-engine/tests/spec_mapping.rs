@@ -358,6 +358,22 @@ fn service_references_resolve_to_container_ids() {
     );
     let e = err(&p, "side", API_41);
     assert!(e.message.contains("base"), "{e}");
+    // The config hash is taken over the resolved service, as Docker Compose does.
+    let labels =
+        container_create_body_with(&p, "side", &ContainerRole::replica(2), API_41, &lookup)
+            .unwrap()
+            .labels
+            .unwrap();
+    let resolved = spec::resolved_config_hash(&p, "side", &lookup).unwrap();
+    assert_eq!(labels["com.docker.compose.config-hash"], resolved);
+    assert_ne!(resolved, p.service("side").unwrap().config_hash());
+    // Unresolvable references are hashed as written (`container:` entries still resolve).
+    let mut unresolved = p.service("side").unwrap().clone();
+    unresolved.volumes_from = vec!["base".to_string(), "other".to_string()];
+    assert_eq!(
+        spec::resolved_config_hash(&p, "side", &spec::no_containers).unwrap(),
+        unresolved.config_hash()
+    );
 }
 
 // ---- process, labels, restart, healthcheck ---------------------------------------------

@@ -50,6 +50,10 @@ pub fn container_create_body_with(
         .service(service)
         .ok_or_else(|| SpecError::new(format!("services.{service}"), "no such service"))?;
     reject_unsupported(svc)?;
+    // Like Docker Compose, map (and hash) the service with its references to other
+    // services' containers resolved.
+    let resolved = resolve_service_references(svc, lookup, true)?;
+    let svc = &resolved;
 
     let links = super::networking::links(project, svc, role, lookup)?;
     let (network_mode, networking_config) =
@@ -66,7 +70,7 @@ pub fn container_create_body_with(
         restart_policy: Some(restart_policy(svc)?),
         auto_remove: role.auto_remove.then_some(true),
         volume_driver: non_empty_str(&svc.volume_driver),
-        volumes_from: non_empty(resolve_volumes_from(svc, lookup)?),
+        volumes_from: non_empty(svc.volumes_from.clone()),
         cap_add: non_empty(capabilities(&svc.cap_add)),
         cap_drop: non_empty(capabilities(&svc.cap_drop)),
         cgroupns_mode: cgroupns_mode(svc)?,
@@ -75,10 +79,10 @@ pub fn container_create_body_with(
         dns_search: non_empty(svc.dns_search.clone()),
         extra_hosts: non_empty(extra_hosts(svc)),
         group_add: non_empty(svc.group_add.clone()),
-        ipc_mode: non_empty_str(&resolve_namespace(svc, "ipc", &svc.ipc, lookup)?),
+        ipc_mode: non_empty_str(&svc.ipc),
         links: non_empty(links),
         oom_score_adj: (svc.oom_score_adj != 0).then_some(svc.oom_score_adj),
-        pid_mode: non_empty_str(&resolve_namespace(svc, "pid", &svc.pid, lookup)?),
+        pid_mode: non_empty_str(&svc.pid),
         privileged: svc.privileged.then_some(true),
         readonly_rootfs: svc.read_only.then_some(true),
         security_opt: non_empty(security_opt),
@@ -445,21 +449,6 @@ fn tmpfs_map(svc: &ServiceConfig) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// `ipc`/`pid` with `service:X` resolved to `container:<id>` of X's first container.
-fn resolve_namespace(
-    svc: &ServiceConfig,
-    attr: &str,
-    mode: &str,
-    lookup: ContainerLookup<'_>,
-) -> Result<String, SpecError> {
-    match mode.strip_prefix("service:") {
-        Some(other) => {
-            first_container(svc, attr, other, lookup).map(|id| format!("container:{id}"))
-        }
-        None => Ok(mode.to_string()),
-    }
-}
-
 pub(crate) fn first_container(
     svc: &ServiceConfig,
     attr: &str,
@@ -478,28 +467,60 @@ pub(crate) fn first_container(
         })
 }
 
-/// `volumes_from`: `container:NAME[:mode]` → `NAME`, `SERVICE[:mode]` → the ID of its first
-/// container (Compose drops the access mode in both cases).
-fn resolve_volumes_from(
+/// The service with its references to other services' containers resolved as Docker
+/// Compose resolves them before creating (and hashing): `network_mode`, `ipc` and `pid`
+/// `service:X` → `container:<id of X's first container>`, `volumes_from` entries
+/// `container:NAME[:mode]` → `NAME` and `SERVICE[:mode]` → that first container's ID (the
+/// access mode is dropped, as Compose does). With `strict`, a reference to a service
+/// without containers is an error; otherwise it is left as written.
+pub fn resolve_service_references(
     svc: &ServiceConfig,
     lookup: ContainerLookup<'_>,
-) -> Result<Vec<String>, SpecError> {
-    let mut out = Vec::new();
-    for (i, entry) in svc.volumes_from.iter().enumerate() {
+    strict: bool,
+) -> Result<ServiceConfig, SpecError> {
+    let mut out = svc.clone();
+    let resolve = |attr: &str, other: &str| -> Result<Option<String>, SpecError> {
+        match first_container(svc, attr, other, lookup) {
+            Ok(id) => Ok(Some(id)),
+            Err(e) if strict => Err(e),
+            Err(_) => Ok(None),
+        }
+    };
+    for (attr, mode) in [
+        ("network_mode", &mut out.network_mode),
+        ("ipc", &mut out.ipc),
+        ("pid", &mut out.pid),
+    ] {
+        if let Some(other) = mode.strip_prefix("service:").map(str::to_string) {
+            if let Some(id) = resolve(attr, &other)? {
+                *mode = format!("container:{id}");
+            }
+        }
+    }
+    for (i, entry) in out.volumes_from.iter_mut().enumerate() {
         let mut parts = entry.split(':');
-        let first = parts.next().unwrap_or_default();
+        let first = parts.next().unwrap_or_default().to_string();
         if first == "container" {
-            out.push(parts.next().unwrap_or_default().to_string());
-        } else {
-            out.push(first_container(
-                svc,
-                &format!("volumes_from[{i}]"),
-                first,
-                lookup,
-            )?);
+            *entry = parts.next().unwrap_or_default().to_string();
+        } else if let Some(id) = resolve(&format!("volumes_from[{i}]"), &first)? {
+            *entry = id;
         }
     }
     Ok(out)
+}
+
+/// The config hash Docker Compose writes on (and expects from) a container of `service`:
+/// the service hash with its container references resolved through `lookup` (references
+/// that cannot be resolved are hashed as written, so they never match a created container).
+pub fn resolved_config_hash(
+    project: &Project,
+    service: &str,
+    lookup: ContainerLookup<'_>,
+) -> Result<String, SpecError> {
+    let svc = project
+        .service(service)
+        .ok_or_else(|| SpecError::new(format!("services.{service}"), "no such service"))?;
+    Ok(resolve_service_references(svc, lookup, false)?.config_hash())
 }
 
 fn cgroupns_mode(svc: &ServiceConfig) -> Result<Option<HostConfigCgroupnsModeEnum>, SpecError> {

@@ -33,7 +33,9 @@ pub mod mounts;
 pub mod networking;
 pub mod proxy;
 
-pub use container::{container_create_body, container_create_body_with, container_platform};
+pub use container::{
+    container_create_body, container_create_body_with, container_platform, resolved_config_hash,
+};
 pub use gpu::{check_gpu_support, services_requesting_gpu};
 pub use hooks::{exec_hook_request, pre_start_hook_body, pre_start_hook_extra_networks};
 pub use inject::{injected_files, InjectedFile};
