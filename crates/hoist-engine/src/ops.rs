@@ -265,6 +265,31 @@ impl Engine {
         })
     }
 
+    /// Like [`Engine::create_container`], for an image of a given `platform` (`os/arch`,
+    /// see [`crate::spec::container_platform`]); `None` lets the engine choose.
+    pub async fn create_container_on(
+        &self,
+        name: &str,
+        platform: Option<&str>,
+        spec: ContainerCreateBody,
+    ) -> Result<CreatedContainer> {
+        let created = self
+            .docker
+            .create_container(
+                Some(CreateContainerOptions {
+                    name: Some(name.to_string()),
+                    platform: platform.unwrap_or_default().to_string(),
+                }),
+                spec,
+            )
+            .await
+            .map_err(|e| EngineError::from_bollard(&container_ref(name), "create", e))?;
+        Ok(CreatedContainer {
+            id: created.id,
+            warnings: created.warnings,
+        })
+    }
+
     /// Starts a container. Starting a running container is not an error.
     pub async fn start_container(&self, id: &str) -> Result<()> {
         match self
@@ -578,6 +603,35 @@ impl Engine {
                 container,
                 Some(UploadToContainerOptions {
                     path: path.to_string(),
+                    ..Default::default()
+                }),
+                bollard::body_full(tar.into()),
+            )
+            .await
+            .map_err(|e| {
+                EngineError::from_bollard(
+                    &container_ref(container),
+                    &format!("copy files to {path} in"),
+                    e,
+                )
+            })
+    }
+
+    /// Like [`Engine::upload_archive`]; with `keep_owner` the archive's uid/gid are applied
+    /// (`copyUIDGID`), as needed by [`crate::spec::InjectedFile::copy_uid_gid`].
+    pub async fn upload_archive_owned(
+        &self,
+        container: &str,
+        path: &str,
+        tar: Vec<u8>,
+        keep_owner: bool,
+    ) -> Result<()> {
+        self.docker
+            .upload_to_container(
+                container,
+                Some(UploadToContainerOptions {
+                    path: path.to_string(),
+                    copy_uidgid: keep_owner.then(|| "true".to_string()),
                     ..Default::default()
                 }),
                 bollard::body_full(tar.into()),

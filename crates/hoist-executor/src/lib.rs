@@ -28,4 +28,4 @@ pub use progress::{
     ResourceKind, TtyProgress,
 };
 pub use runner::{execute, ExecOptions, DEPENDENCY_POLL_INTERVAL};
-pub use specs::ServiceSpecs;
+pub use specs::{InjectedArchive, ServiceSpecs};

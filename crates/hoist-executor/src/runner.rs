@@ -400,10 +400,19 @@ impl<'a, S: ServiceSpecs + ?Sized> EngineRunner<'a, S> {
             Ok(body) => body,
             Err(message) => return task.fail(message),
         };
-        let created = match self.engine.create_container(name, body).await {
+        let platform = match self.specs.platform(service) {
+            Ok(platform) => platform,
+            Err(message) => return task.fail(message),
+        };
+        let created = match self
+            .engine
+            .create_container_on(name, platform.as_deref(), body)
+            .await
+        {
             Ok(created) => created,
             Err(e) => return task.fail(e.message),
         };
+        self.specs.note_created(service, number, name, &created.id);
         let networks = match self.specs.extra_networks(service, number) {
             Ok(networks) => networks,
             Err(message) => {
@@ -441,8 +450,12 @@ impl<'a, S: ServiceSpecs + ?Sized> EngineRunner<'a, S> {
             Ok(files) => files,
             Err(message) => return task.fail(message),
         };
-        for (directory, archive) in files {
-            if let Err(e) = self.engine.upload_archive(id, &directory, archive).await {
+        for file in files {
+            if let Err(e) = self
+                .engine
+                .upload_archive_owned(id, &file.directory, file.tar, file.keep_owner)
+                .await
+            {
                 return task.fail(e.message);
             }
         }

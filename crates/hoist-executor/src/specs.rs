@@ -9,6 +9,17 @@ use hoist_engine::bollard::models::{
     VolumeCreateRequest,
 };
 
+/// A tar archive to extract in a container before it starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InjectedArchive {
+    /// Directory of the container the archive is extracted at.
+    pub directory: String,
+    /// The tar bytes.
+    pub tar: Vec<u8>,
+    /// Keep the owners written in the archive (`uid`/`gid` given).
+    pub keep_owner: bool,
+}
+
 /// Engine request bodies for the resources of one project. Errors are plain messages; the
 /// executor reports them as the failure of the step that asked.
 pub trait ServiceSpecs: Send + Sync {
@@ -53,10 +64,23 @@ pub trait ServiceSpecs: Send + Sync {
     fn volume_request(&self, key: &str) -> Result<VolumeCreateRequest, String>;
 
     /// Files to copy into each container of `service` before it starts (secrets and configs
-    /// given by content): one tar archive per existing target directory.
-    fn injected_files(&self, service: &str) -> Result<Vec<(String, Vec<u8>)>, String> {
+    /// given by content): tar archives to extract at a directory of the container.
+    fn injected_files(&self, service: &str) -> Result<Vec<InjectedArchive>, String> {
         let _ = service;
         Ok(Vec::new())
+    }
+
+    /// The platform (`os/arch`) to create containers of `service` for, when one is set and
+    /// the engine accepts it.
+    fn platform(&self, service: &str) -> Result<Option<String>, String> {
+        let _ = service;
+        Ok(None)
+    }
+
+    /// Called after replica `number` of `service` was created as `name` with engine ID `id`,
+    /// so that later bodies can refer to it (`network_mode: service:X`, `volumes_from`).
+    fn note_created(&self, service: &str, number: u32, name: &str, id: &str) {
+        let _ = (service, number, name, id);
     }
 
     /// Grace period for stopping the container named `container` when the plan gives no

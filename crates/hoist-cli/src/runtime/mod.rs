@@ -283,9 +283,16 @@ pub async fn open_session(
             if resolve_images {
                 specs.resolve_images(&engine).await.map_err(Failure::new)?;
             }
-            let desired = desired::from_project(&project, selected, specs.digests());
+            let mut desired = desired::from_project(&project, selected, specs.digests());
             let (state, observed) = observed::observe(&engine, &desired).await?;
             specs.note_containers(&state);
+            // Docker Compose hashes a service after replacing its `service:X` references by
+            // container IDs: compare with the same hash.
+            for service in &mut desired.services {
+                if let Some(hash) = specs.resolved_hash(&service.name) {
+                    service.config_hash = hash;
+                }
+            }
             Ok(Session {
                 engine,
                 project: Some(project),

@@ -1,37 +1,35 @@
 //! The executor's [`ServiceSpecs`] for a loaded project: engine request bodies built with
-//! `hoist_engine::spec`, plus what only the CLI knows at run time (the local image digest of
-//! each service, images that are missing, the extra networks an old engine cannot take at
-//! creation, stop grace periods by container name).
-//!
-//! Settings that `hoist_engine::spec` leaves unset are filled with a minimal mapping of the
-//! service (command, environment, healthcheck, restart policy, ports, mounts, networks, ...),
-//! so that the lifecycle commands work end to end; whatever the spec module sets wins.
+//! `hoist_engine::spec`, plus what only the CLI knows at run time — the local image of each
+//! service (written in the `com.docker.compose.image` label), images that are missing, the
+//! containers that exist or were just created (for `network_mode: service:X`,
+//! `volumes_from`, links), and stop grace periods by container name.
 
 use hoist_engine::bollard::models::{
-    ContainerCreateBody, ContainerInspectResponse, EndpointSettings, HealthConfig, HostConfig,
-    Mount, MountType, NetworkCreateRequest, NetworkingConfig, PortBinding, RestartPolicy,
-    RestartPolicyNameEnum, VolumeCreateRequest,
+    ContainerCreateBody, ContainerInspectResponse, EndpointSettings, NetworkCreateRequest,
+    VolumeCreateRequest,
 };
-use hoist_engine::spec::{self, ContainerRole};
-use hoist_engine::{labels, ApiVersion};
-use hoist_executor::ServiceSpecs;
-use hoist_loader::model::{Project, ServiceConfig};
-use std::collections::HashMap;
+use hoist_engine::spec::{self, ContainerRole, ExistingContainer, InheritedMount, InheritedMounts};
+use hoist_engine::ApiVersion;
+use hoist_executor::{InjectedArchive, ServiceSpecs};
+use hoist_loader::model::Project;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
 use std::time::Duration;
-
-/// First API version accepting several endpoints in a container create request.
-const MULTI_ENDPOINT_API: ApiVersion = ApiVersion::new(1, 44);
 
 /// Request bodies for one loaded project.
 pub struct ProjectSpecs {
     project: Project,
     api: ApiVersion,
+    /// Absolute `--env-file` paths, for the `project.environment_file` label.
+    env_files: Vec<String>,
     /// Local image ID of each service whose image exists.
     digests: HashMap<String, String>,
     /// Services whose image is missing, with the image reference.
     missing: HashMap<String, String>,
     /// Container name → service, for stop grace periods.
     container_services: HashMap<String, String>,
+    /// Service → (number, container) of the service containers known so far.
+    containers: Mutex<HashMap<String, BTreeMap<u32, ExistingContainer>>>,
 }
 
 impl ProjectSpecs {
@@ -40,9 +38,11 @@ impl ProjectSpecs {
         ProjectSpecs {
             project,
             api,
+            env_files: Vec::new(),
             digests: HashMap::new(),
             missing: HashMap::new(),
             container_services: HashMap::new(),
+            containers: Mutex::new(HashMap::new()),
         }
     }
 
@@ -59,11 +59,10 @@ impl ProjectSpecs {
         let mut images: Vec<&String> = services.iter().map(|(_, image)| image).collect();
         images.sort();
         images.dedup();
-        let answers =
-            futures_util::future::join_all(images.iter().map(|image| async move {
-                (image.to_string(), engine.inspect_image(image).await)
-            }))
-            .await;
+        let answers = futures_util::future::join_all(images.iter().map(|image| async move {
+            (image.to_string(), engine.inspect_image(image).await)
+        }))
+        .await;
         let mut found: HashMap<String, Option<String>> = HashMap::new();
         for (image, answer) in answers {
             match answer {
@@ -90,11 +89,21 @@ impl ProjectSpecs {
         Ok(())
     }
 
-    /// Records which service each observed container belongs to.
+    /// Records the observed containers: which service each belongs to, and the service
+    /// containers that `service:X` references resolve to.
     pub fn note_containers(&mut self, state: &hoist_engine::ObservedProject) {
+        let mut known = self.containers.lock().unwrap_or_else(|e| e.into_inner());
         for c in &state.containers {
-            self.container_services
-                .insert(c.name.clone(), c.service.clone());
+            self.container_services.insert(c.name.clone(), c.service.clone());
+            if c.oneoff {
+                continue;
+            }
+            if let Some(number) = c.number {
+                known.entry(c.service.clone()).or_default().insert(
+                    number,
+                    ExistingContainer { id: c.id.clone(), name: c.name.clone() },
+                );
+            }
         }
     }
 
@@ -103,14 +112,23 @@ impl ProjectSpecs {
         &self.digests
     }
 
+    /// The config hash of `service` as Docker Compose labels it: `service:X` references
+    /// replaced by the IDs of the containers known now.
+    pub fn resolved_hash(&self, service: &str) -> Option<String> {
+        let lookup = |s: &str| self.lookup(s);
+        spec::resolved_config_hash(&self.project, service, &lookup).ok()
+    }
+
+    /// The containers of `service`, lowest number first.
+    fn lookup(&self, service: &str) -> Vec<ExistingContainer> {
+        let known = self.containers.lock().unwrap_or_else(|e| e.into_inner());
+        known.get(service).map(|m| m.values().cloned().collect()).unwrap_or_default()
+    }
+
     /// The error for a service whose image is missing.
     pub fn missing_image_error(&self, service: &str) -> Option<String> {
         let image = self.missing.get(service)?;
-        let what = if self
-            .project
-            .service(service)
-            .is_some_and(|s| s.build.is_some())
-        {
+        let what = if self.project.service(service).is_some_and(|s| s.build.is_some()) {
             "building images is not implemented yet"
         } else {
             "pulling images is not implemented yet"
@@ -121,267 +139,30 @@ impl ProjectSpecs {
         ))
     }
 
-    /// Engine name of the project network `key`.
-    fn network_name(&self, key: &str) -> String {
-        match self.project.networks.0.get(key) {
-            Some(n) if !n.name.is_empty() => n.name.clone(),
-            _ => format!("{}_{key}", self.project.name),
+    /// The role of replica `number` of `service`.
+    fn role(&self, service: &str, number: u32) -> ContainerRole {
+        ContainerRole {
+            image_digest: self.digests.get(service).cloned(),
+            env_files: self.env_files.clone(),
+            ..ContainerRole::replica(number)
         }
     }
+}
 
-    /// Engine name of the project volume `key`.
-    fn volume_name(&self, key: &str) -> String {
-        match self.project.volumes.0.get(key) {
-            Some(v) if !v.name.is_empty() => v.name.clone(),
-            _ => format!("{}_{key}", self.project.name),
-        }
-    }
-
-    /// The endpoint of `service` on network `key`: aliases (the container name when known,
-    /// the service name, then the configured aliases, as Docker Compose sets them), addresses.
-    fn endpoint(
-        &self,
-        service: &ServiceConfig,
-        key: &str,
-        container: Option<&str>,
-    ) -> EndpointSettings {
-        let mut aliases: Vec<String> = container.map(str::to_string).into_iter().collect();
-        aliases.push(service.name.clone());
-        let mut endpoint = EndpointSettings::default();
-        if let Some(Some(cfg)) = service.networks.0.get(key) {
-            aliases.extend(cfg.aliases.iter().cloned());
-            if !cfg.ipv4_address.is_empty() || !cfg.ipv6_address.is_empty() {
-                endpoint.ipam_config = Some(hoist_engine::bollard::models::EndpointIpamConfig {
-                    ipv4_address: Some(cfg.ipv4_address.clone()).filter(|a| !a.is_empty()),
-                    ipv6_address: Some(cfg.ipv6_address.clone()).filter(|a| !a.is_empty()),
-                    ..Default::default()
-                });
-            }
-        }
-        endpoint.aliases = Some(aliases);
-        endpoint
-    }
-
-    /// The container name of replica `number` of the service called `name`.
-    fn container_name_of(&self, name: &str, number: u32) -> String {
-        match self.project.service(name) {
-            Some(s) if !s.container_name.is_empty() => s.container_name.clone(),
-            _ => format!("{}-{name}-{number}", self.project.name),
-        }
-    }
-
-    /// Fills what the spec module left unset (see the module documentation).
-    fn complete(&self, service: &ServiceConfig, container: &str, body: &mut ContainerCreateBody) {
-        if body.cmd.is_none() {
-            body.cmd = service.command.clone();
-        }
-        if body.entrypoint.is_none() {
-            body.entrypoint = service.entrypoint.clone();
-        }
-        if body.env.is_none() && !service.environment.is_empty() {
-            body.env = Some(
-                service
-                    .environment
-                    .0
-                    .iter()
-                    .map(|(k, v)| match v {
-                        Some(v) => format!("{k}={v}"),
-                        None => k.clone(),
-                    })
-                    .collect(),
-            );
-        }
-        if body.healthcheck.is_none() {
-            if let Some(h) = &service.healthcheck {
-                let nanos = |d: &Option<hoist_loader::model::Duration>| d.as_ref().map(|d| d.0);
-                body.healthcheck = Some(if h.disable {
-                    HealthConfig {
-                        test: Some(vec!["NONE".to_string()]),
-                        ..Default::default()
-                    }
-                } else {
-                    HealthConfig {
-                        test: Some(h.test.clone()).filter(|t| !t.is_empty()),
-                        interval: nanos(&h.interval),
-                        timeout: nanos(&h.timeout),
-                        retries: h.retries.and_then(|r| i64::try_from(r).ok()),
-                        start_period: nanos(&h.start_period),
-                        start_interval: nanos(&h.start_interval),
-                    }
-                });
-            }
-        }
-        if body.stop_timeout.is_none() {
-            body.stop_timeout = service
-                .stop_grace_period
-                .as_ref()
-                .and_then(|d| i64::try_from(d.to_std().as_secs()).ok());
-        }
-        if body.stop_signal.is_none() && !service.stop_signal.is_empty() {
-            body.stop_signal = Some(service.stop_signal.clone());
-        }
-        if body.tty.is_none() && service.tty {
-            body.tty = Some(true);
-        }
-        if body.open_stdin.is_none() && service.stdin_open {
-            body.open_stdin = Some(true);
-        }
-        if body.working_dir.is_none() && !service.working_dir.is_empty() {
-            body.working_dir = Some(service.working_dir.clone());
-        }
-        if body.user.is_none() && !service.user.is_empty() {
-            body.user = Some(service.user.clone());
-        }
-        if body.hostname.is_none() && !service.hostname.is_empty() {
-            body.hostname = Some(service.hostname.clone());
-        }
-        let mut container_labels = body.labels.take().unwrap_or_default();
-        for (k, v) in &service.labels.0 {
-            container_labels
-                .entry(k.clone())
-                .or_insert_with(|| v.clone());
-        }
-        if let Some(digest) = self.digests.get(&service.name) {
-            container_labels.insert(labels::IMAGE_DIGEST.to_string(), digest.clone());
-        }
-        container_labels
-            .entry(labels::WORKING_DIR.to_string())
-            .or_insert_with(|| self.project.working_dir.display().to_string());
-        if !self.project.compose_files.is_empty() {
-            container_labels
-                .entry(labels::CONFIG_FILES.to_string())
-                .or_insert_with(|| {
-                    self.project
-                        .compose_files
-                        .iter()
-                        .map(|f| f.display().to_string())
-                        .collect::<Vec<_>>()
-                        .join(",")
-                });
-        }
-        // Always present, empty without dependencies, as Docker Compose writes it.
-        container_labels
-            .entry(labels::DEPENDS_ON.to_string())
-            .or_insert_with(|| {
-                service
-                    .depends_on
-                    .0
-                    .iter()
-                    .map(|(name, d)| format!("{name}:{}:{}", d.condition, d.restart))
-                    .collect::<Vec<_>>()
-                    .join(",")
-            });
-        body.labels = Some(container_labels);
-
-        let mut host = body.host_config.take().unwrap_or_default();
-        self.complete_host(service, container, body, &mut host);
-        body.host_config = Some(host);
-    }
-
-    fn complete_host(
-        &self,
-        service: &ServiceConfig,
-        container: &str,
-        body: &mut ContainerCreateBody,
-        host: &mut HostConfig,
-    ) {
-        if host.restart_policy.is_none() && !service.restart.is_empty() {
-            let (name, count) = match service.restart.split_once(':') {
-                Some((name, count)) => (name, count.parse::<i64>().ok()),
-                None => (service.restart.as_str(), None),
-            };
-            let name = match name {
-                "always" => RestartPolicyNameEnum::ALWAYS,
-                "unless-stopped" => RestartPolicyNameEnum::UNLESS_STOPPED,
-                "on-failure" => RestartPolicyNameEnum::ON_FAILURE,
-                _ => RestartPolicyNameEnum::NO,
-            };
-            host.restart_policy = Some(RestartPolicy {
-                name: Some(name),
-                maximum_retry_count: count,
-            });
-        }
-        if host.port_bindings.is_none() && !service.ports.is_empty() {
-            let mut bindings: HashMap<String, Option<Vec<PortBinding>>> = HashMap::new();
-            let mut exposed: Vec<String> = Vec::new();
-            for port in &service.ports {
-                let protocol = if port.protocol.is_empty() {
-                    "tcp"
-                } else {
-                    port.protocol.as_str()
-                };
-                let key = format!("{}/{protocol}", port.target);
-                if !exposed.contains(&key) {
-                    exposed.push(key.clone());
-                }
-                bindings
-                    .entry(key)
-                    .or_insert_with(|| Some(Vec::new()))
-                    .get_or_insert_with(Vec::new)
-                    .push(PortBinding {
-                        host_ip: Some(port.host_ip.clone()).filter(|h| !h.is_empty()),
-                        host_port: Some(port.published.clone()).filter(|p| !p.is_empty()),
-                    });
-            }
-            host.port_bindings = Some(bindings);
-            if body.exposed_ports.is_none() {
-                body.exposed_ports = Some(exposed);
-            }
-        }
-        if host.mounts.is_none() && host.binds.is_none() && !service.volumes.is_empty() {
-            let mounts = service
-                .volumes
-                .iter()
-                .filter_map(|v| {
-                    let (typ, source) = match v.kind.as_str() {
-                        "volume" if v.source.is_empty() => (MountType::VOLUME, None),
-                        "volume" => (MountType::VOLUME, Some(self.volume_name(&v.source))),
-                        "bind" => (MountType::BIND, Some(v.source.clone())),
-                        "tmpfs" => (MountType::TMPFS, None),
-                        _ => return None,
-                    };
-                    Some(Mount {
-                        target: Some(v.target.clone()),
-                        source,
-                        typ: Some(typ),
-                        read_only: Some(v.read_only).filter(|r| *r),
-                        ..Default::default()
-                    })
-                })
-                .collect();
-            host.mounts = Some(mounts);
-        }
-        if host.network_mode.is_none() && body.networking_config.is_none() {
-            let mode = &service.network_mode;
-            if let Some(parent) = mode.strip_prefix("service:") {
-                host.network_mode =
-                    Some(format!("container:{}", self.container_name_of(parent, 1)));
-            } else if !mode.is_empty() {
-                host.network_mode = Some(mode.clone());
-            } else {
-                let keys = service.networks_by_priority();
-                if let Some(primary) = keys.first() {
-                    let primary_name = self.network_name(primary);
-                    host.network_mode = Some(primary_name.clone());
-                    let mut endpoints = HashMap::new();
-                    let all = if self.api >= MULTI_ENDPOINT_API {
-                        keys.len()
-                    } else {
-                        1
-                    };
-                    for key in keys.iter().take(all) {
-                        endpoints.insert(
-                            self.network_name(key),
-                            self.endpoint(service, key, Some(container)),
-                        );
-                    }
-                    body.networking_config = Some(NetworkingConfig {
-                        endpoints_config: Some(endpoints),
-                    });
-                }
-            }
-        }
-    }
+/// What a recreated container keeps from the one it replaces (its anonymous volumes).
+fn inherited(old: &ContainerInspectResponse) -> InheritedMounts {
+    let mounts = old
+        .mounts
+        .iter()
+        .flatten()
+        .map(|m| InheritedMount {
+            kind: m.typ.as_ref().map(|t| t.to_string()).unwrap_or_default(),
+            source: m.name.clone().or_else(|| m.source.clone()).unwrap_or_default(),
+            destination: m.destination.clone().unwrap_or_default(),
+            rw: m.rw.unwrap_or(true),
+        })
+        .collect();
+    InheritedMounts { mounts, image_volumes: Vec::new() }
 }
 
 impl ServiceSpecs for ProjectSpecs {
@@ -390,22 +171,19 @@ impl ServiceSpecs for ProjectSpecs {
         service: &str,
         number: u32,
         _name: &str,
-        _inherit_from: Option<&ContainerInspectResponse>,
+        inherit_from: Option<&ContainerInspectResponse>,
     ) -> Result<ContainerCreateBody, String> {
         if let Some(error) = self.missing_image_error(service) {
             return Err(error);
         }
-        let svc = self
-            .project
-            .service(service)
-            .ok_or_else(|| format!("no such service: {service}"))?;
-        let role = ContainerRole {
-            number,
-            oneoff_slug: None,
-        };
-        let mut body = spec::container_create_body(&self.project, service, &role, self.api)?;
-        self.complete(svc, &self.container_name_of(service, number), &mut body);
-        Ok(body)
+        let mut role = self.role(service, number);
+        if let Some(old) = inherit_from {
+            role.replaces = old.name.as_deref().map(|n| n.trim_start_matches('/').to_string());
+            role.inherit = Some(inherited(old));
+        }
+        let lookup = |s: &str| self.lookup(s);
+        spec::container_create_body_with(&self.project, service, &role, self.api, &lookup)
+            .map_err(|e| e.to_string())
     }
 
     fn extra_networks(
@@ -413,97 +191,49 @@ impl ServiceSpecs for ProjectSpecs {
         service: &str,
         number: u32,
     ) -> Result<Vec<(String, EndpointSettings)>, String> {
-        let Some(svc) = self.project.service(service) else {
-            return Ok(Vec::new());
-        };
-        if self.api >= MULTI_ENDPOINT_API || !svc.network_mode.is_empty() {
-            return Ok(Vec::new());
-        }
-        Ok(svc
-            .networks_by_priority()
-            .iter()
-            .skip(1)
-            .map(|key| {
-                let container = self.container_name_of(service, number);
-                (
-                    self.network_name(key),
-                    self.endpoint(svc, key, Some(&container)),
-                )
-            })
-            .collect())
+        let lookup = |s: &str| self.lookup(s);
+        spec::extra_networks(&self.project, service, &self.role(service, number), self.api, &lookup)
+            .map_err(|e| e.to_string())
     }
 
-    fn endpoint_settings(
-        &self,
-        service: &str,
-        network_key: &str,
-    ) -> Result<EndpointSettings, String> {
-        let svc = self
-            .project
-            .service(service)
-            .ok_or_else(|| format!("no such service: {service}"))?;
-        Ok(self.endpoint(svc, network_key, None))
+    fn endpoint_settings(&self, service: &str, network_key: &str) -> Result<EndpointSettings, String> {
+        let svc = self.project.service(service).ok_or_else(|| format!("no such service: {service}"))?;
+        let primary = svc.networks_by_priority().first().is_some_and(|k| k == network_key);
+        spec::networking::endpoint_settings(&self.project, svc, &self.role(service, 1), self.api, network_key, primary, &[])
+            .map_err(|e| e.to_string())
     }
 
     fn network_request(&self, key: &str) -> Result<NetworkCreateRequest, String> {
-        let mut request = spec::network_create_request(&self.project, key)?;
-        if let Some(network) = self.project.networks.0.get(key) {
-            let mut request_labels = request.labels.take().unwrap_or_default();
-            request_labels
-                .entry(labels::CONFIG_HASH.to_string())
-                .or_insert_with(|| network.config_hash());
-            for (k, v) in &network.labels.0 {
-                request_labels.entry(k.clone()).or_insert_with(|| v.clone());
-            }
-            request.labels = Some(request_labels);
-            if request.driver.is_none() && !network.driver.is_empty() {
-                request.driver = Some(network.driver.clone());
-            }
-            if request.internal.is_none() && network.internal {
-                request.internal = Some(true);
-            }
-            if request.attachable.is_none() && network.attachable {
-                request.attachable = Some(true);
-            }
-        }
-        Ok(request)
+        spec::network_create_request(&self.project, key, self.api).map_err(|e| e.to_string())
     }
 
     fn volume_request(&self, key: &str) -> Result<VolumeCreateRequest, String> {
-        let mut request = spec::volume_create_request(&self.project, key)?;
-        if let Some(volume) = self.project.volumes.0.get(key) {
-            let mut request_labels = request.labels.take().unwrap_or_default();
-            request_labels
-                .entry(labels::CONFIG_HASH.to_string())
-                .or_insert_with(|| volume.config_hash());
-            for (k, v) in &volume.labels.0 {
-                request_labels.entry(k.clone()).or_insert_with(|| v.clone());
-            }
-            request.labels = Some(request_labels);
-            if request.driver.is_none() && !volume.driver.is_empty() {
-                request.driver = Some(volume.driver.clone());
-            }
-            if request.driver_opts.is_none() && !volume.driver_opts.0.is_empty() {
-                request.driver_opts = Some(
-                    volume
-                        .driver_opts
-                        .0
-                        .iter()
-                        .map(|(k, v)| (k.clone(), v.clone()))
-                        .collect::<HashMap<_, _>>(),
-                );
-            }
-        }
-        Ok(request)
+        spec::volume_create_request(&self.project, key).map_err(|e| e.to_string())
+    }
+
+    fn injected_files(&self, service: &str) -> Result<Vec<InjectedArchive>, String> {
+        Ok(spec::injected_files(&self.project, service)
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .map(|f| InjectedArchive { directory: "/".into(), tar: f.tar, keep_owner: f.copy_uid_gid })
+            .collect())
+    }
+
+    fn platform(&self, service: &str) -> Result<Option<String>, String> {
+        spec::container_platform(&self.project, service, self.api).map_err(|e| e.to_string())
+    }
+
+    fn note_created(&self, service: &str, number: u32, name: &str, id: &str) {
+        let mut known = self.containers.lock().unwrap_or_else(|e| e.into_inner());
+        known
+            .entry(service.to_string())
+            .or_default()
+            .insert(number, ExistingContainer { id: id.to_string(), name: name.to_string() });
     }
 
     fn stop_timeout(&self, container: &str) -> Option<Duration> {
         let service = self.container_services.get(container)?;
-        self.project
-            .service(service)?
-            .stop_grace_period
-            .as_ref()
-            .map(|d| d.to_std())
+        self.project.service(service)?.stop_grace_period.as_ref().map(|d| d.to_std())
     }
 }
 
