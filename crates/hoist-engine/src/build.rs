@@ -44,7 +44,8 @@ use crate::dockerignore::{self, IgnoreRules};
 use crate::engine::Engine;
 use crate::error::{EngineError, ErrorKind, Result};
 use crate::images::{
-    must_pull, stream_error_text, ImageEvent, ImageEventKind, ImageProgress, LocalImage, PullPolicy,
+    must_pull, stream_error_text, ImageAction, ImageEvent, ImageEventKind, ImageProgress,
+    LocalImage, PullPolicy,
 };
 
 /// Label Docker Compose puts on images to tell which builder made them.
@@ -448,6 +449,7 @@ pub async fn build_service(
     let image = image_name(project, service);
     let emit = |kind| {
         progress.event(ImageEvent {
+            action: ImageAction::Build,
             service: service.name.clone(),
             image: image.clone(),
             kind,

@@ -125,9 +125,33 @@ pub enum ImageEventKind {
     Failed(String),
 }
 
+/// Which operation an [`ImageEvent`] belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageAction {
+    /// A pull.
+    Pull,
+    /// A push.
+    Push,
+    /// A build.
+    Build,
+}
+
+impl ImageAction {
+    /// The progressive and past verbs Docker Compose prints (`Pulling`/`Pulled`...).
+    pub fn verbs(self) -> (&'static str, &'static str) {
+        match self {
+            ImageAction::Pull => ("Pulling", "Pulled"),
+            ImageAction::Push => ("Pushing", "Pushed"),
+            ImageAction::Build => ("Building", "Built"),
+        }
+    }
+}
+
 /// One progress event, naming the service (or image) it concerns.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImageEvent {
+    /// The operation.
+    pub action: ImageAction,
     /// The service name (or the image reference for images without a service).
     pub service: String,
     /// The image reference concerned.
@@ -286,6 +310,7 @@ impl Engine {
     ) -> Result<String> {
         let emit = |kind| {
             progress.event(ImageEvent {
+                action: ImageAction::Pull,
                 service: service.to_string(),
                 image: image.to_string(),
                 kind,
@@ -350,6 +375,7 @@ impl Engine {
     ) -> Result<()> {
         let emit = |kind| {
             progress.event(ImageEvent {
+                action: ImageAction::Push,
                 service: service.to_string(),
                 image: image.to_string(),
                 kind,
