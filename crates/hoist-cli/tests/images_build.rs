@@ -8,16 +8,13 @@ use images_support::*;
 #[test]
 fn dockerignore_effect_is_visible_in_the_image() {
     let p = TestProject::new("ignore");
-    p.write(
-        "compose.yaml",
-        "services:\n  app:\n    build: .\n",
-    )
-    .write("Dockerfile", &format!("FROM {BUSYBOX}\nCOPY . /ctx\n"))
-    .write(".dockerignore", "*.secret\nlogs\n!logs/keep.log\n")
-    .write("app.txt", "app")
-    .write("db.secret", "s")
-    .write("logs/drop.log", "d")
-    .write("logs/keep.log", "k");
+    p.write("compose.yaml", "services:\n  app:\n    build: .\n")
+        .write("Dockerfile", &format!("FROM {BUSYBOX}\nCOPY . /ctx\n"))
+        .write(".dockerignore", "*.secret\nlogs\n!logs/keep.log\n")
+        .write("app.txt", "app")
+        .write("db.secret", "s")
+        .write("logs/drop.log", "d")
+        .write("logs/keep.log", "k");
     let image = format!("{}-app", p.name);
     p.track(&image);
     p.hoist_ok(&["build"]);
@@ -60,7 +57,8 @@ fn per_dockerfile_ignore_file_wins() {
 #[test]
 fn multi_stage_target_args_labels_tags_and_inline_dockerfile() {
     let mut p = TestProject::new("stages");
-    p.env.push(("HOIST_TEST_FROM_ENV".into(), "from-the-env".into()));
+    p.env
+        .push(("HOIST_TEST_FROM_ENV".into(), "from-the-env".into()));
     let tag = format!("{}-extra:1", p.name);
     p.write(
         "compose.yaml",
@@ -98,7 +96,10 @@ fn multi_stage_target_args_labels_tags_and_inline_dockerfile() {
     p.track(&inline);
     p.track(&tag);
     p.hoist_ok(&["build", "--parallel", "2"]);
-    assert_eq!(run_in(&staged, "cat /which"), "first fixed-value from-the-env");
+    assert_eq!(
+        run_in(&staged, "cat /which"),
+        "first fixed-value from-the-env"
+    );
     assert_eq!(run_in(&tag, "cat /which"), "first fixed-value from-the-env");
     assert_eq!(run_in(&inline, "cat /which"), "inline");
     let (_, label) = docker(&[
@@ -144,15 +145,21 @@ fn buildkit_only_features_are_refused_clearly() {
     let out = p.hoist(&["build"]);
     let text = combined(&out);
     assert!(!out.status.success(), "{text}");
-    assert!(text.contains("service \"web\"") && text.contains("build.secrets"), "{text}");
+    assert!(
+        text.contains("service \"web\"") && text.contains("build.secrets"),
+        "{text}"
+    );
     assert!(text.contains("BuildKit"), "{text}");
 }
 
 #[test]
 fn quiet_build_and_print() {
     let p = TestProject::new("quiet");
-    p.write("compose.yaml", "services:\n  q:\n    build: .\n    image: hoisttest-quiet-img:dev\n")
-        .write("Dockerfile", &format!("FROM {BUSYBOX}\n"));
+    p.write(
+        "compose.yaml",
+        "services:\n  q:\n    build: .\n    image: hoisttest-quiet-img:dev\n",
+    )
+    .write("Dockerfile", &format!("FROM {BUSYBOX}\n"));
     p.track("hoisttest-quiet-img:dev");
     let out = p.hoist(&["build", "-q"]);
     assert!(out.status.success(), "{}", combined(&out));

@@ -64,7 +64,11 @@ fn protected_registry_through_config_json() {
     p.hoist_ok(&["build"]);
     let out = p.hoist(&["push"]);
     assert!(!out.status.success(), "push without credentials succeeded");
-    assert!(combined(&out).contains("cannot push image"), "{}", combined(&out));
+    assert!(
+        combined(&out).contains("cannot push image"),
+        "{}",
+        combined(&out)
+    );
     // --ignore-push-failures turns the failure into success.
     p.hoist_ok(&["push", "--ignore-push-failures"]);
 

@@ -23,7 +23,9 @@ pub const BUSYBOX: &str = "hoist-test/busybox:latest";
 
 /// Repository root.
 pub fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("..")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("..")
 }
 
 fn run_script(name: &str) {
@@ -48,7 +50,10 @@ pub fn ensure_engine() {
             .output()
             .map(|o| o.status.success())
             .unwrap_or(false);
-        assert!(ok, "these tests need a Docker Engine; run scripts/ensure-engine.sh first");
+        assert!(
+            ok,
+            "these tests need a Docker Engine; run scripts/ensure-engine.sh first"
+        );
         run_script("test-images.sh");
     });
 }
@@ -117,7 +122,10 @@ impl TestProject {
     /// Runs `hoist -p <name> <args>` in the project directory.
     pub fn hoist(&self, args: &[&str]) -> Output {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_hoist"));
-        cmd.current_dir(&self.dir).arg("-p").arg(&self.name).args(args);
+        cmd.current_dir(&self.dir)
+            .arg("-p")
+            .arg(&self.name)
+            .args(args);
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
