@@ -169,3 +169,33 @@ fn quiet_build_and_print() {
     let doc: serde_json::Value = serde_json::from_str(printed.trim()).expect("JSON");
     assert_eq!(doc["target"]["q"]["tags"][0], "hoisttest-quiet-img:dev");
 }
+
+#[test]
+fn foreign_or_multiple_platforms_are_refused_clearly() {
+    let p = TestProject::new("platform");
+    p.write("Dockerfile", &format!("FROM {BUSYBOX}\n")).write(
+        "compose.yaml",
+        "services:\n  arm:\n    build:\n      context: .\n      platforms: [linux/s390x]\n",
+    );
+    p.track(&format!("{}-arm", p.name));
+    let out = p.hoist(&["build"]);
+    let text = combined(&out);
+    assert!(!out.status.success(), "{text}");
+    assert!(
+        text.contains("service \"arm\"") && text.contains("linux/s390x"),
+        "{text}"
+    );
+    assert!(!image_exists(&format!("{}-arm", p.name)));
+
+    p.write(
+        "compose.yaml",
+        "services:\n  multi:\n    build:\n      context: .\n      platforms: [linux/amd64, linux/arm64]\n",
+    );
+    let out = p.hoist(&["build"]);
+    let text = combined(&out);
+    assert!(!out.status.success(), "{text}");
+    assert!(
+        text.contains("service \"multi\"") && text.contains("build.platforms"),
+        "{text}"
+    );
+}

@@ -431,6 +431,36 @@ fn pax_record(key: &str, value: &str) -> Vec<u8> {
     format!("{len}{body}").into_bytes()
 }
 
+/// The engine's own platform, `os/arch` (e.g. `linux/amd64`).
+pub async fn engine_platform(engine: &Engine) -> Result<String> {
+    let version = engine
+        .docker()
+        .version()
+        .await
+        .map_err(|e| EngineError::from_bollard("the engine", "query the version of", e))?;
+    Ok(format!(
+        "{}/{}",
+        version.os.unwrap_or_else(|| "linux".into()),
+        version.arch.unwrap_or_else(|| "amd64".into())
+    ))
+}
+
+/// True when a requested platform (`linux/amd64`, `linux/arm64/v8`, `linux/x86_64`) is the
+/// engine's `os/arch`.
+pub fn platform_matches(requested: &str, native: &str) -> bool {
+    fn norm(p: &str) -> (String, String) {
+        let mut parts = p.split('/').map(|s| s.trim().to_ascii_lowercase());
+        let os = parts.next().unwrap_or_default();
+        let arch = match parts.next().unwrap_or_default().as_str() {
+            "x86_64" | "x86-64" => "amd64".to_string(),
+            "aarch64" => "arm64".to_string(),
+            other => other.to_string(),
+        };
+        (os, arch)
+    }
+    norm(requested) == norm(native)
+}
+
 /// Builds one service's image; returns its image ID. Build output goes to `progress` under
 /// the service's name; a builder error is returned naming the service.
 pub async fn build_service(
@@ -497,6 +527,17 @@ pub async fn build_service(
         .first()
         .cloned()
         .unwrap_or_else(|| service.platform.clone());
+    if !platform.is_empty() {
+        let native = engine_platform(engine).await?;
+        if !platform_matches(&platform, &native) {
+            return Err(config_error(
+                &service.name,
+                format!(
+                    "cannot build for platform {platform}: the engine's classic builder only builds for its own platform ({native}); building for another platform needs BuildKit with emulation (`docker buildx`)"
+                ),
+            ));
+        }
+    }
     let shm = i32::try_from(build.shm_size.0).ok().filter(|s| *s > 0);
     let request = BuildImageOptions {
         dockerfile: archive.dockerfile.clone(),
@@ -992,6 +1033,15 @@ mod tests {
         build.platforms = vec!["linux/amd64".into(), "linux/arm64".into()];
         let err = check_classic_supported(&service, &build).unwrap_err();
         assert!(err.message.contains("platforms"), "{}", err.message);
+    }
+
+    #[test]
+    fn platforms_compare_by_os_and_arch() {
+        assert!(platform_matches("linux/amd64", "linux/amd64"));
+        assert!(platform_matches("linux/x86_64", "linux/amd64"));
+        assert!(platform_matches("linux/arm64/v8", "linux/arm64"));
+        assert!(!platform_matches("linux/s390x", "linux/amd64"));
+        assert!(!platform_matches("windows/amd64", "linux/amd64"));
     }
 
     #[test]

@@ -71,7 +71,10 @@ pub fn run(global: &GlobalOptions, args: &BuildArgs) -> Result<(), Failure> {
         if global.dry_run {
             for name in &selected {
                 if let Some(s) = project.services.0.get(name) {
-                    println!("DRY-RUN MODE -  Image {} Building", image_name(&project, s));
+                    out_line(&format!(
+                        "DRY-RUN MODE -  Image {} Building",
+                        image_name(&project, s)
+                    ));
                 }
             }
             return Ok(());
@@ -155,10 +158,7 @@ fn print_definition(
         "group": {"default": {"targets": names}},
         "target": targets,
     });
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into())
-    );
+    out_line(&serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into()));
     Ok(())
 }
 
@@ -276,9 +276,8 @@ impl ImagesOutput {
     pub(crate) fn skipped(&self, id: &str, reason: &str) {
         match self.mode {
             Mode::Quiet => {}
-            Mode::Json => println!(
-                "{}",
-                serde_json::json!({"id": id, "status": "Skipped", "text": reason})
+            Mode::Json => out_line(
+                &serde_json::json!({"id": id, "status": "Skipped", "text": reason}).to_string(),
             ),
             _ => self.line(format!(" {id} Skipped {reason}").trim_end()),
         }
@@ -313,6 +312,12 @@ impl ImagesOutput {
             st.live = true;
         }
     }
+}
+
+/// Writes a line on standard output, ignoring a closed pipe (`hoist ... | head`).
+pub(crate) fn out_line(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{text}");
 }
 
 /// `1.5MB`-style sizes, as Docker prints them.
@@ -363,7 +368,7 @@ impl ImageProgress for ImagesOutput {
                     "status": status,
                     "text": text,
                 });
-                println!("{obj}");
+                out_line(&obj.to_string());
             }
             Mode::Plain | Mode::Tty => {
                 let tty = self.mode == Mode::Tty;
