@@ -36,9 +36,13 @@ mkdir -p "$STATE_DIR"
 
 answers() {
   # 200 (open) or 401 (protected) both mean the registry is up.
-  local code
-  code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/v2/" || true)
-  [[ "$code" == "200" || "$code" == "401" ]]
+  if command -v curl >/dev/null; then
+    local code
+    code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/v2/" || true)
+    [[ "$code" == "200" || "$code" == "401" ]]
+  else
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+  fi
 }
 
 start() {

@@ -471,6 +471,30 @@ pub async fn build_service(
     credentials: &HashMap<String, DockerCredentials>,
     progress: &dyn ImageProgress,
 ) -> Result<String> {
+    let result =
+        build_service_inner(engine, project, service, options, credentials, progress).await;
+    if let Err(e) = &result {
+        // Builder errors were already reported by the stream; report the others too.
+        if e.kind != (ErrorKind::Api { status: 500 }) {
+            progress.event(ImageEvent {
+                action: ImageAction::Build,
+                service: service.name.clone(),
+                image: image_name(project, service),
+                kind: ImageEventKind::Failed(e.message.clone()),
+            });
+        }
+    }
+    result
+}
+
+async fn build_service_inner(
+    engine: &Engine,
+    project: &Project,
+    service: &ServiceConfig,
+    options: &BuildOptions,
+    credentials: &HashMap<String, DockerCredentials>,
+    progress: &dyn ImageProgress,
+) -> Result<String> {
     let build = service
         .build
         .as_ref()

@@ -32,6 +32,7 @@ pub fn run(global: &GlobalOptions, args: &PushArgs) -> Result<(), Failure> {
                 continue;
             };
             if service.build.is_none() || service.image.is_empty() {
+                output.skipped(name, "");
                 continue;
             }
             let mut references = vec![service.image.clone()];
