@@ -199,3 +199,40 @@ fn foreign_or_multiple_platforms_are_refused_clearly() {
         "{text}"
     );
 }
+
+#[test]
+fn extra_hosts_network_and_shm_size_reach_the_build() {
+    let p = TestProject::new("hosts");
+    p.write(
+        "compose.yaml",
+        r#"services:
+  h:
+    build:
+      context: .
+      network: host
+      shm_size: 96m
+      extra_hosts:
+        - "alpha.test=10.1.2.3"
+        - "beta.test:10.1.2.4"
+"#,
+    )
+    .write(
+        "Dockerfile",
+        &format!(
+            "FROM {BUSYBOX}\nRUN (grep -E 'alpha|beta' /etc/hosts; df -k /dev/shm | tail -1) > /seen\n"
+        ),
+    );
+    let image = format!("{}-h", p.name);
+    p.track(&image);
+    p.hoist_ok(&["build"]);
+    let seen = run_in(&image, "cat /seen");
+    assert!(
+        seen.contains("10.1.2.3") && seen.contains("alpha.test"),
+        "{seen}"
+    );
+    assert!(
+        seen.contains("10.1.2.4") && seen.contains("beta.test"),
+        "{seen}"
+    );
+    assert!(seen.contains("98304"), "shm of 96m expected: {seen}");
+}
