@@ -214,3 +214,22 @@ fn pull_policies_and_failure_flags() {
     let out = p.hoist(&["pull", "--include-deps", "dep"]);
     assert!(!out.status.success(), "{}", combined(&out));
 }
+
+#[test]
+fn build_push_and_ignore_buildable() {
+    ensure_registries();
+    let name = unique("bpush");
+    let image = format!("{OPEN_REGISTRY}/{name}/app:1");
+    let p = buildable_project("bpush", &image, &name);
+    p.hoist_ok(&["build", "--push"]);
+    let built = image_id(&image);
+    docker(&["rmi", &image]);
+    // --ignore-buildable: the image can be built, so it is not pulled.
+    let out = p.hoist_ok(&["pull", "--ignore-buildable"]);
+    assert!(out.contains("Image can be built"), "{out}");
+    assert!(!image_exists(&image));
+    // The registry has what `build --push` sent.
+    let (ok, _) = docker(&["pull", &image]);
+    assert!(ok, "docker pull {image} failed");
+    assert_eq!(image_id(&image), built);
+}
