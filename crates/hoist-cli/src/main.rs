@@ -3,7 +3,11 @@
 
 mod cli;
 mod commands;
+mod logmux;
 mod project;
+mod runtime;
+mod table;
+mod target;
 
 use clap::Parser;
 use std::io::IsTerminal;

@@ -325,6 +325,14 @@ impl<'a, S: ServiceSpecs + ?Sized> EngineRunner<'a, S> {
                     Err(e) => task.fail(e.message),
                 }
             }
+            Action::RenameExistingContainer { id, to, .. } => {
+                let task = self.task(ResourceKind::Container, to, silent);
+                task.working("Renaming");
+                match self.engine.rename_container(id, to).await {
+                    Ok(()) => task.done("Renamed"),
+                    Err(e) => task.fail(e.message),
+                }
+            }
             Action::WaitForDependency {
                 service,
                 dependency,

@@ -99,6 +99,14 @@ pub enum Action {
         from: String,
         to: String,
     },
+    /// Rename an existing container to its expected name: one kept by the plan whose name is
+    /// not `<project>-<service>-<n>` / `container_name`, typically the temporary
+    /// `<oldid[:12]>_<name>` left by an interrupted recreation.
+    RenameExistingContainer {
+        id: String,
+        from: String,
+        to: String,
+    },
     /// Poll until every container of `dependency` satisfies `condition` (healthy or exited 0)
     /// before `service` is started. With `required: false` a failure is only a warning.
     WaitForDependency {
@@ -234,6 +242,7 @@ impl Plan {
             Action::StopContainer { name, .. } => format!("Container {name}  Stopping"),
             Action::RemoveContainer { name, .. } => format!("Container {name}  Removing"),
             Action::RenameContainer { to, .. } => format!("Container {to}  Renaming"),
+            Action::RenameExistingContainer { to, .. } => format!("Container {to}  Renaming"),
             Action::WaitForDependency {
                 condition: Condition::Started,
                 ..
@@ -292,6 +301,9 @@ impl fmt::Display for Step {
             Action::RemoveContainer { name, .. } => write!(f, "RemoveContainer {name}")?,
             Action::RenameContainer { from, to, .. } => {
                 write!(f, "RenameContainer {from} -> {to}")?
+            }
+            Action::RenameExistingContainer { from, to, .. } => {
+                write!(f, "RenameExistingContainer {from} -> {to}")?
             }
             Action::WaitForDependency {
                 service,

@@ -634,6 +634,9 @@ impl<'a> UpPlanner<'a> {
         let mut steps: Vec<StepId> = Vec::new();
         let mut slots: Vec<Slot> = Vec::new();
         let existing = containers.len();
+        // Kept containers whose name is not the expected one (index into `slots`).
+        let mut misnamed: Vec<(usize, &'a ObservedContainer, String)> = Vec::new();
+        let mut removals: Vec<StepId> = Vec::new();
         for (index, (container, why)) in containers.iter().enumerate() {
             if index >= scale {
                 let mut after: Vec<StepId> = self
@@ -646,7 +649,7 @@ impl<'a> UpPlanner<'a> {
                         .into_iter()
                         .flatten(),
                 );
-                steps.push(self.plan.push(
+                let remove = self.plan.push(
                     Action::RemoveContainer {
                         id: container.id.clone(),
                         name: container.name.clone(),
@@ -654,7 +657,9 @@ impl<'a> UpPlanner<'a> {
                     },
                     after,
                     "scale down",
-                ));
+                );
+                steps.push(remove);
+                removals.push(remove);
                 continue;
             }
             if let Some(why) = why {
@@ -700,12 +705,53 @@ impl<'a> UpPlanner<'a> {
                 }
             };
             steps.extend(ready.iter().copied());
+            let expected = self.desired.container_name(service, container.number);
+            if container.name != expected {
+                misnamed.push((slots.len(), container, expected));
+            }
             slots.push(Slot {
                 container: ContainerRef::Existing(container.id.clone()),
                 name: container.name.clone(),
                 ready,
                 needs_start,
             });
+        }
+        for (slot_index, container, expected) in misnamed {
+            // Another container keeping the expected name blocks the rename; a container of
+            // this service removed by this plan frees it first.
+            let taken = self.observed.containers.iter().any(|c| {
+                c.id != container.id
+                    && c.name == expected
+                    && !containers
+                        .iter()
+                        .skip(scale)
+                        .any(|(removed, _)| removed.id == c.id)
+            });
+            if taken {
+                self.plan.warnings.push(format!(
+                    "container {} should be named {expected}, but that name is taken; \
+                     it is left as is",
+                    container.name
+                ));
+                continue;
+            }
+            let Some(slot) = slots.get_mut(slot_index) else {
+                continue;
+            };
+            let mut after = removals.clone();
+            after.extend(slot.ready.iter().copied());
+            let rename = self.plan.push(
+                Action::RenameExistingContainer {
+                    id: container.id.clone(),
+                    from: container.name.clone(),
+                    to: expected.clone(),
+                },
+                after,
+                "unexpected container name",
+            );
+            slot.ready.push(rename);
+            slot.name = expected;
+            steps.push(rename);
         }
         if scale > existing {
             let next = self
@@ -862,7 +908,9 @@ impl<'a> UpPlanner<'a> {
         let mut touched: HashSet<&str> = HashSet::new();
         for step in &self.plan.steps {
             match &step.action {
-                Action::StopContainer { id, .. } | Action::RemoveContainer { id, .. } => {
+                Action::StopContainer { id, .. }
+                | Action::RemoveContainer { id, .. }
+                | Action::RenameExistingContainer { id, .. } => {
                     touched.insert(id);
                 }
                 Action::StartContainer {

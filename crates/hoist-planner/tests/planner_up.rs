@@ -1196,3 +1196,75 @@ fn applying_a_recreate_plan_converges() {
     names.sort();
     assert_eq!(names, ["proj-db-1", "proj-web-1", "proj-web-2"]);
 }
+
+// ---- interrupted recreation ----------------------------------------------------------------
+
+/// The container an interrupted recreation leaves: a copy of `like` (up to date, connected),
+/// created but not started, still under its temporary `<oldid[:12]>_<name>` name.
+fn temporary_named(like: &ObservedContainer, old_id: &str) -> ObservedContainer {
+    let mut c = like.clone();
+    c.id = format!("{:0<64}", format!("new{}{}", c.service, c.number));
+    c.state = ContainerState::Created;
+    c.config_hash = format!("hash-{}", c.service);
+    let short: String = old_id.chars().take(12).collect();
+    c.name = format!("{short}_{}", c.name);
+    c
+}
+
+#[test]
+fn kept_container_with_temporary_name_is_renamed() {
+    let desired = project(vec![svc("web")]);
+    let mut observed = converged(&desired);
+    let old_id = "0123456789abcdef".to_string();
+    // The old container is gone; only the new one, still temporarily named, is left.
+    let like = observed
+        .containers
+        .iter()
+        .find(|c| c.service == "web")
+        .cloned()
+        .expect("web container");
+    observed.containers.retain(|c| c.service != "web");
+    observed.containers.push(temporary_named(&like, &old_id));
+    let (plan, next) = up_and_apply(&desired, &observed, &UpOptions::default());
+    assert!(labels(&plan).contains(&"RenameExistingContainer proj-web-1".to_string()));
+    assert!(ordered(
+        &plan,
+        "RenameExistingContainer proj-web-1",
+        "StartContainer proj-web-1"
+    ));
+    assert_eq!(count(&plan, "CreateContainer"), 0);
+    let names: Vec<&str> = next.containers.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["proj-web-1"]);
+    // Converged: planning again does nothing.
+    let again = plan_up(&desired, &next, &UpOptions::default()).unwrap();
+    assert!(again.is_empty(), "{again}");
+}
+
+#[test]
+fn temporary_container_is_renamed_after_the_obsolete_one_is_removed() {
+    let desired = project(vec![svc("web")]);
+    let mut observed = converged(&desired);
+    let old = observed
+        .containers
+        .iter_mut()
+        .find(|c| c.service == "web")
+        .expect("web container");
+    old.config_hash = "stale".into();
+    let like = old.clone();
+    observed.containers.push(temporary_named(&like, &like.id));
+    let (plan, next) = up_and_apply(&desired, &observed, &UpOptions::default());
+    assert!(ordered(
+        &plan,
+        "RemoveContainer proj-web-1",
+        "RenameExistingContainer proj-web-1"
+    ));
+    assert_eq!(count(&plan, "CreateContainer"), 0);
+    let web: Vec<&ObservedContainer> = next
+        .containers
+        .iter()
+        .filter(|c| c.service == "web")
+        .collect();
+    assert_eq!(web.len(), 1);
+    assert_eq!(web[0].name, "proj-web-1");
+    assert!(web[0].id.starts_with("new"));
+}

@@ -2,9 +2,28 @@
 
 mod build;
 mod config;
+mod create;
+mod down;
+mod events;
+mod images;
+mod kill;
+mod logs;
+mod ls;
+mod pause;
+mod port;
+pub mod ps;
 mod pull;
 mod push;
+mod restart;
+mod rm;
+mod scale;
+mod start;
+mod stop;
+mod top;
+mod unpause;
+mod up;
 mod version;
+mod wait;
 
 use crate::cli::{Cli, Command};
 use crate::Failure;
@@ -14,11 +33,30 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     match &cli.command {
         Command::Version(args) => version::run(args),
         Command::Config(args) => config::run(&cli.global, args),
+        Command::Ps(args) => ps::run(&cli.global, args),
+        Command::Ls(args) => ls::run(&cli.global, args),
+        Command::Logs(args) => logs::run(&cli.global, args),
+        Command::Top(args) => top::run(&cli.global, args),
+        Command::Port(args) => port::run(&cli.global, args),
+        Command::Images(args) => images::run(&cli.global, args),
+        Command::Events(args) => events::run(&cli.global, args),
+        Command::Wait(args) => wait::run(&cli.global, args),
+        Command::Up(args) => up::run(&cli.global, args),
+        Command::Down(args) => down::run(&cli.global, args),
+        Command::Create(args) => create::run(&cli.global, args),
+        Command::Start(args) => start::run(&cli.global, args),
+        Command::Stop(args) => stop::run(&cli.global, args),
+        Command::Restart(args) => restart::run(&cli.global, args),
+        Command::Rm(args) => rm::run(&cli.global, args),
+        Command::Kill(args) => kill::run(&cli.global, args),
+        Command::Pause(args) => pause::run(&cli.global, args),
+        Command::Unpause(args) => unpause::run(&cli.global, args),
+        Command::Scale(args) => scale::run(&cli.global, args),
         Command::Build(args) => build::run(&cli.global, args),
         Command::Pull(args) => pull::run(&cli.global, args),
         Command::Push(args) => push::run(&cli.global, args),
         other => Err(Failure::new(format!(
-            "`hoist {}` is not implemented yet; this version implements: build, config, pull, push, version",
+            "`hoist {}` is not implemented yet",
             other.name()
         ))),
     }

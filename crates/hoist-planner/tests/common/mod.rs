@@ -305,6 +305,19 @@ pub fn apply(desired: &DesiredProject, observed: &ObservedProject, plan: &Plan) 
                 assert_eq!(&c.name, from);
                 c.name = to.clone();
             }
+            Action::RenameExistingContainer { id, from, to } => {
+                assert!(
+                    !state.containers.iter().any(|c| &c.name == to),
+                    "rename {from} -> {to}: name still taken"
+                );
+                let c = state
+                    .containers
+                    .iter_mut()
+                    .find(|c| &c.id == id)
+                    .expect("rename: exists");
+                assert_eq!(&c.name, from);
+                c.name = to.clone();
+            }
             Action::WaitForDependency { .. } => {}
         }
     }
@@ -338,6 +351,7 @@ pub fn labels(plan: &Plan) -> Vec<String> {
             Action::StopContainer { name, .. } => format!("StopContainer {name}"),
             Action::RemoveContainer { name, .. } => format!("RemoveContainer {name}"),
             Action::RenameContainer { to, .. } => format!("RenameContainer {to}"),
+            Action::RenameExistingContainer { to, .. } => format!("RenameExistingContainer {to}"),
             Action::WaitForDependency {
                 service,
                 dependency,

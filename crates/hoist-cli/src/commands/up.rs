@@ -1,0 +1,174 @@
+//! `hoist up -d`: create (or recreate) and start the project's containers, optionally waiting
+//! for them to be running/healthy (`--wait`). Attached mode (following logs) is not
+//! implemented yet.
+
+use crate::cli::{CreateFlags, GlobalOptions, PullPolicy, UpArgs};
+use crate::runtime::{self, wait::Waited};
+use crate::Failure;
+use hoist_planner::{plan_up, Recreate, UpOptions};
+use std::time::Duration;
+
+/// Runs `hoist up`.
+pub fn run(global: &GlobalOptions, args: &UpArgs) -> Result<(), Failure> {
+    if !args.detach && !args.wait && !global.dry_run {
+        return Err(Failure::new(
+            "attached mode is not implemented yet; use -d (detached) or --wait",
+        ));
+    }
+    if args.watch {
+        return Err(Failure::new("`up --watch` is not implemented yet"));
+    }
+    let options = UpOptions {
+        start: !args.no_start,
+        no_deps: args.no_deps,
+        timeout: runtime::timeout_secs(args.timeout),
+        inherit_volumes: !args.renew_anon_volumes,
+        recreate_dependencies: if args.always_recreate_deps {
+            Recreate::Force
+        } else if args.create.no_recreate {
+            Recreate::Never
+        } else {
+            Recreate::Diverged
+        },
+        ..create_options(&args.create)?
+    };
+    let wait = args
+        .wait
+        .then(|| args.wait_timeout.map(Duration::from_secs));
+    converge(global, &args.services, &args.create, options, wait, "up")
+}
+
+/// The planner options `up` and `create` share.
+pub fn create_options(flags: &CreateFlags) -> Result<UpOptions, Failure> {
+    Ok(UpOptions {
+        recreate: if flags.force_recreate {
+            Recreate::Force
+        } else if flags.no_recreate {
+            Recreate::Never
+        } else {
+            Recreate::Diverged
+        },
+        recreate_dependencies: if flags.no_recreate {
+            Recreate::Never
+        } else {
+            Recreate::Diverged
+        },
+        remove_orphans: flags.remove_orphans || runtime::env_flag("COMPOSE_REMOVE_ORPHANS"),
+        ignore_orphans: runtime::env_flag("COMPOSE_IGNORE_ORPHANS"),
+        scale: parse_scale(&flags.scale)?,
+        ..UpOptions::default()
+    })
+}
+
+/// Parses `SERVICE=NUM` pairs.
+pub fn parse_scale(items: &[String]) -> Result<Vec<(String, u32)>, Failure> {
+    items
+        .iter()
+        .map(|item| {
+            let (service, count) = item.split_once('=').ok_or_else(|| {
+                Failure::new(format!(
+                    "invalid scale specifier {item:?}: expected SERVICE=NUM"
+                ))
+            })?;
+            let count = count.trim().parse::<u32>().map_err(|_| {
+                Failure::new(format!(
+                    "invalid scale specifier {item:?}: {count:?} is not a number of replicas"
+                ))
+            })?;
+            Ok((service.to_string(), count))
+        })
+        .collect()
+}
+
+/// Loads, plans and applies `up`/`create`/`scale`; `wait` is `Some(timeout)` for `--wait`.
+pub fn converge(
+    global: &GlobalOptions,
+    services: &[String],
+    flags: &CreateFlags,
+    options: UpOptions,
+    wait: Option<Option<Duration>>,
+    title: &str,
+) -> Result<(), Failure> {
+    if matches!(flags.pull, Some(PullPolicy::Always)) {
+        crate::print_warning(
+            "pulling images is not implemented yet: --pull always uses the local images",
+        );
+    }
+    if flags.build {
+        crate::print_warning(
+            "building images is not implemented yet: --build uses the local images",
+        );
+    }
+    let project = runtime::load_project(global, services)?;
+    runtime::check_service_names(&project, services)?;
+    for (service, _) in &options.scale {
+        if project.service(service).is_none() {
+            return Err(Failure::new(format!("no such service: {service}")));
+        }
+    }
+    runtime::block_on(async {
+        let session =
+            runtime::open_session(runtime::Target::Loaded(Box::new(project)), services, true)
+                .await?;
+        let plan = plan_up(&session.desired, &session.observed, &options)
+            .map_err(runtime::plan_failure)?;
+        let cancel = runtime::cancel_on_signals();
+        runtime::execute_plan(
+            global,
+            &session.engine,
+            &plan,
+            session.specs.as_ref(),
+            &session.desired.name,
+            title,
+            &cancel,
+        )
+        .await?;
+        let (Some(timeout), Some(project)) = (wait, session.project.as_ref()) else {
+            return Ok(());
+        };
+        if global.dry_run || !options.start {
+            return Ok(());
+        }
+        let waited: Vec<Waited> = project
+            .services
+            .0
+            .values()
+            .filter(|s| !options.no_deps || services.is_empty() || services.contains(&s.name))
+            .filter(|s| {
+                let scale = options
+                    .scale
+                    .iter()
+                    .rev()
+                    .find(|(n, _)| *n == s.name)
+                    .map_or(s.get_scale(), |(_, n)| i64::from(*n));
+                scale > 0
+            })
+            .map(Waited::of)
+            .collect();
+        let sink = runtime::progress::sink(global, title);
+        runtime::wait::wait_for(
+            &session.engine,
+            &session.desired.name,
+            &waited,
+            timeout,
+            &cancel,
+            sink.as_ref(),
+        )
+        .await
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scale_specifiers_parse() {
+        assert_eq!(
+            parse_scale(&["web=3".to_string()]).ok(),
+            Some(vec![("web".to_string(), 3)])
+        );
+        assert!(parse_scale(&["web".to_string()]).is_err());
+        assert!(parse_scale(&["web=x".to_string()]).is_err());
+    }
+}
