@@ -33,6 +33,9 @@ if ! command -v docker-registry >/dev/null || ! command -v htpasswd >/dev/null; 
 fi
 
 mkdir -p "$STATE_DIR"
+# Test processes may call this concurrently: one at a time.
+exec 9>"$STATE_DIR/.lock"
+flock 9
 
 answers() {
   # 200 (open) or 401 (protected) both mean the registry is up.
@@ -72,7 +75,7 @@ start() {
   if [[ "$auth" == yes ]]; then
     htpasswd -Bbc "$STATE_DIR/htpasswd" "$USER_NAME" "$USER_PASSWORD" >/dev/null 2>&1
   fi
-  nohup docker-registry serve "$STATE_DIR/$name/config.yml" >"$STATE_DIR/$name.log" 2>&1 &
+  nohup docker-registry serve "$STATE_DIR/$name/config.yml" >"$STATE_DIR/$name.log" 2>&1 9>&- &
   echo $! >"$STATE_DIR/$name.pid"
   for _ in $(seq 1 50); do
     if answers "$port"; then

@@ -9,7 +9,7 @@ use std::io::{IsTerminal, Write};
 use std::sync::{Arc, Mutex};
 
 use hoist_engine::build::{self, image_name, BuildOptions};
-use hoist_engine::images::{ImageEvent, ImageEventKind, ImageProgress};
+use hoist_engine::images::{ImageAction, ImageEvent, ImageEventKind, ImageProgress};
 use hoist_engine::Engine;
 use hoist_loader::load::{self, LoadContext};
 use hoist_loader::model::Project;
@@ -387,7 +387,9 @@ impl ImageProgress for ImagesOutput {
                         self.line(&format!(" Image {} Error {}", event.image, m.trim()))
                     }
                     ImageEventKind::Line(l) => {
-                        if !tty && (l.starts_with("Digest:") || l.starts_with("Status:")) {
+                        // Without a terminal, only build output is shown line by line;
+                        // pull/push chatter stays quiet.
+                        if !tty && event.action != ImageAction::Build {
                             return;
                         }
                         self.line(&format!("{} | {l}", event.service))
