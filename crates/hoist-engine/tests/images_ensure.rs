@@ -59,7 +59,8 @@ fn fixture(tag: &str, compose: &str) -> Fixture {
     std::fs::write(dir.join("compose.yaml"), compose).unwrap();
     std::fs::write(
         dir.join("Dockerfile"),
-        format!("FROM {BUSYBOX}\nRUN date +%s%N > /built\n"),
+        // The LABEL keeps concurrent tests from sharing cached build layers.
+        format!("FROM {BUSYBOX}\nLABEL org.hoist.test={name}\nRUN date +%s%N > /built\n"),
     )
     .unwrap();
     Fixture {

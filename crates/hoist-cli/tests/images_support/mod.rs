@@ -104,8 +104,24 @@ impl TestProject {
         }
     }
 
-    /// Writes a file (creating parent directories).
+    /// Writes a file (creating parent directories). In a Dockerfile, a `LABEL` naming this
+    /// project follows every `FROM` line, so that concurrent tests never share the classic
+    /// builder's cached intermediate images (one test removing its image could otherwise
+    /// delete a layer another test's build is reusing).
     pub fn write(&self, rel: &str, text: &str) -> &Self {
+        let text = if rel.ends_with("Dockerfile") {
+            let mut out = String::new();
+            for line in text.lines() {
+                out.push_str(line);
+                out.push('\n');
+                if line.starts_with("FROM ") {
+                    out.push_str(&format!("LABEL org.hoist.test={}\n", self.name));
+                }
+            }
+            out
+        } else {
+            text.to_string()
+        };
         let path = self.dir.join(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).expect("mkdir");
