@@ -139,11 +139,11 @@ pub enum Command {
     /// Display a live stream of container(s) resource usage statistics.
     Stats(PassArgs),
     /// Build or rebuild services.
-    Build(PassArgs),
+    Build(BuildArgs),
     /// Pull service images.
-    Pull(PassArgs),
+    Pull(PullArgs),
     /// Push service images.
-    Push(PassArgs),
+    Push(PushArgs),
     /// Watch the build context and rebuild/refresh containers when files are updated.
     Watch(PassArgs),
 }
@@ -272,6 +272,84 @@ pub struct VersionArgs {
     /// Show only the version number.
     #[arg(long)]
     pub short: bool,
+}
+
+/// Arguments of `hoist build`.
+#[derive(Debug, Args, Default)]
+pub struct BuildArgs {
+    /// Services to build (default: every service with `build`).
+    #[arg(value_name = "SERVICE")]
+    pub services: Vec<String>,
+    /// Set a build-time variable (`KEY=VALUE`, or `KEY` to take it from the environment).
+    #[arg(long = "build-arg", value_name = "KEY=VALUE")]
+    pub build_args: Vec<String>,
+    /// Do not use cache when building the image.
+    #[arg(long = "no-cache")]
+    pub no_cache: bool,
+    /// Always attempt to pull a newer version of the base images.
+    #[arg(long)]
+    pub pull: bool,
+    /// Push the images after building them.
+    #[arg(long)]
+    pub push: bool,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Print the build definition as JSON instead of building.
+    #[arg(long)]
+    pub print: bool,
+    /// Also build the services the selected ones depend on.
+    #[arg(long = "with-dependencies")]
+    pub with_dependencies: bool,
+    /// Memory limit for the build container (e.g. `512m`).
+    #[arg(short = 'm', long)]
+    pub memory: Option<String>,
+    /// SSH agent sockets or keys for the build (needs BuildKit: refused).
+    #[arg(long)]
+    pub ssh: Option<String>,
+    /// Builder to use (only the engine's classic builder is supported).
+    #[arg(long)]
+    pub builder: Option<String>,
+}
+
+/// Arguments of `hoist pull`.
+#[derive(Debug, Args, Default)]
+pub struct PullArgs {
+    /// Services whose images to pull (default: all).
+    #[arg(value_name = "SERVICE")]
+    pub services: Vec<String>,
+    /// Pull what it can and ignore images with pull failures.
+    #[arg(long = "ignore-pull-failures")]
+    pub ignore_pull_failures: bool,
+    /// Ignore images that can be built.
+    #[arg(long = "ignore-buildable")]
+    pub ignore_buildable: bool,
+    /// Also pull the images of the services the selected ones depend on.
+    #[arg(long = "include-deps")]
+    pub include_deps: bool,
+    /// Apply a pull policy (`missing` or `always`) instead of pulling every image.
+    #[arg(long)]
+    pub policy: Option<String>,
+    /// Pull without printing progress information.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Arguments of `hoist push`.
+#[derive(Debug, Args, Default)]
+pub struct PushArgs {
+    /// Services whose images to push (default: all with an `image`).
+    #[arg(value_name = "SERVICE")]
+    pub services: Vec<String>,
+    /// Push what it can and ignore images with push failures.
+    #[arg(long = "ignore-push-failures")]
+    pub ignore_push_failures: bool,
+    /// Also push the images of the services the selected ones depend on.
+    #[arg(long = "include-deps")]
+    pub include_deps: bool,
+    /// Push without printing progress information.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// `--pull` policies of `up` / `create`.

@@ -23,9 +23,13 @@
 
 #![warn(missing_docs)]
 
+pub mod build;
+pub mod credentials;
+pub mod dockerignore;
 pub mod endpoint;
 pub mod engine;
 pub mod error;
+pub mod images;
 pub mod labels;
 pub mod ops;
 pub mod spec;

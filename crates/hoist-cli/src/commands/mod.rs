@@ -1,5 +1,6 @@
 //! One module per subcommand; [`run`] dispatches.
 
+mod build;
 mod config;
 mod create;
 mod down;
@@ -11,6 +12,8 @@ mod ls;
 mod pause;
 mod port;
 pub mod ps;
+mod pull;
+mod push;
 mod restart;
 mod rm;
 mod scale;
@@ -49,6 +52,9 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Pause(args) => pause::run(&cli.global, args),
         Command::Unpause(args) => unpause::run(&cli.global, args),
         Command::Scale(args) => scale::run(&cli.global, args),
+        Command::Build(args) => build::run(&cli.global, args),
+        Command::Pull(args) => pull::run(&cli.global, args),
+        Command::Push(args) => push::run(&cli.global, args),
         other => Err(Failure::new(format!(
             "`hoist {}` is not implemented yet",
             other.name()
