@@ -3,19 +3,13 @@
 //! removes external resources nor other projects' objects. Better than Docker Compose: with
 //! `--profile X` only the services of the named profiles are touched (docker/compose#12648).
 
-use crate::cli::{DownArgs, GlobalOptions};
+use crate::cli::{DownArgs, GlobalOptions, RmiMode};
 use crate::runtime;
 use crate::Failure;
 use hoist_planner::{plan_down, DownOptions};
 
 /// Runs `hoist down`.
 pub fn run(global: &GlobalOptions, args: &DownArgs) -> Result<(), Failure> {
-    if args.rmi.is_some() {
-        return Err(Failure::new(
-            "`down --rmi` is not implemented yet: Hoist does not manage images yet; \
-             remove them with `docker image rm`",
-        ));
-    }
     let target = runtime::load_target(global)?;
     if let Some(project) = target.project() {
         runtime::check_service_names(project, &args.services)?;
@@ -60,6 +54,54 @@ pub fn run(global: &GlobalOptions, args: &DownArgs) -> Result<(), Failure> {
             &cancel,
         )
         .await?;
+        if let (Some(mode), Some(project)) = (args.rmi, session.project.as_ref()) {
+            if !global.dry_run {
+                remove_images(&session.engine, project, mode).await?;
+            }
+        }
         Ok(())
     })
+}
+
+/// `--rmi local`: images Hoist or Docker Compose built for the project (no `image:`, or
+/// labelled with the project); `--rmi all`: every service image. Missing images are skipped.
+async fn remove_images(
+    engine: &hoist_engine::Engine,
+    project: &hoist_loader::model::Project,
+    mode: RmiMode,
+) -> Result<(), Failure> {
+    let mut images: Vec<String> = Vec::new();
+    for service in project.services.0.values() {
+        let name = service.image_name_or_default(&project.name);
+        let wanted = match mode {
+            RmiMode::All => true,
+            RmiMode::Local => {
+                service.image.is_empty()
+                    || match engine.inspect_image(&name).await {
+                        Ok(info) => info
+                            .config
+                            .and_then(|c| c.labels)
+                            .and_then(|l| l.get(hoist_engine::labels::PROJECT).cloned())
+                            .is_some_and(|p| p == project.name),
+                        Err(_) => false,
+                    }
+            }
+        };
+        if wanted && !images.contains(&name) {
+            images.push(name);
+        }
+    }
+    for image in images {
+        match engine.remove_image(&image, false).await {
+            Ok(()) => eprintln!(" Image {image} Removed"),
+            Err(e) if e.is_not_found() => {}
+            Err(e) => {
+                return Err(Failure::new(format!(
+                    "cannot remove image {image}: {}",
+                    e.message
+                )))
+            }
+        }
+    }
+    Ok(())
 }

@@ -1,6 +1,6 @@
 //! `hoist up -d`: create (or recreate) and start the project's containers, optionally waiting
-//! for them to be running/healthy (`--wait`). Attached mode (following logs) is not
-//! implemented yet.
+//! for them to be running/healthy (`--wait`); missing images are pulled or built first.
+//! Attached mode (following logs) is not implemented yet.
 
 use crate::cli::{CreateFlags, GlobalOptions, PullPolicy, UpArgs};
 use crate::runtime::{self, wait::Waited};
@@ -89,16 +89,6 @@ pub fn converge(
     wait: Option<Option<Duration>>,
     title: &str,
 ) -> Result<(), Failure> {
-    if matches!(flags.pull, Some(PullPolicy::Always)) {
-        crate::print_warning(
-            "pulling images is not implemented yet: --pull always uses the local images",
-        );
-    }
-    if flags.build {
-        crate::print_warning(
-            "building images is not implemented yet: --build uses the local images",
-        );
-    }
     let project = runtime::load_project(global, services)?;
     runtime::check_service_names(&project, services)?;
     for (service, _) in &options.scale {
@@ -107,6 +97,9 @@ pub fn converge(
         }
     }
     runtime::block_on(async {
+        if !global.dry_run {
+            ensure_images(global, flags, &project).await?;
+        }
         let session =
             runtime::open_session(runtime::Target::Loaded(Box::new(project)), services, true)
                 .await?;
@@ -171,4 +164,34 @@ mod tests {
         assert!(parse_scale(&["web".to_string()]).is_err());
         assert!(parse_scale(&["web=x".to_string()]).is_err());
     }
+}
+
+/// Pulls and builds what the selected services need before containers are created, as
+/// Docker Compose does (`--build`, `--no-build`, `--pull`, `pull_policy`).
+async fn ensure_images(
+    global: &GlobalOptions,
+    flags: &CreateFlags,
+    project: &hoist_loader::model::Project,
+) -> Result<(), Failure> {
+    use hoist_engine::build::{BuildPolicy, PullOption};
+    let engine = runtime::connect().await?;
+    let pull = match flags.pull {
+        None | Some(PullPolicy::Policy) => PullOption::Policy,
+        Some(PullPolicy::Always) => PullOption::Always,
+        Some(PullPolicy::Missing) => PullOption::Missing,
+        Some(PullPolicy::Never) | Some(PullPolicy::Build) => PullOption::Never,
+    };
+    let policy = BuildPolicy {
+        build: flags.build || matches!(flags.pull, Some(PullPolicy::Build)),
+        no_build: flags.no_build,
+        pull,
+        options: Default::default(),
+        parallel: super::build::parallelism(global),
+    };
+    let output = super::build::ImagesOutput::new(global, flags.quiet_pull);
+    let names = project.service_names();
+    hoist_engine::build::ensure_images(&engine, project, &names, &policy, &output)
+        .await
+        .map(|_| ())
+        .map_err(|e| Failure::new(e.message))
 }

@@ -59,10 +59,11 @@ impl ProjectSpecs {
         let mut images: Vec<&String> = services.iter().map(|(_, image)| image).collect();
         images.sort();
         images.dedup();
-        let answers = futures_util::future::join_all(images.iter().map(|image| async move {
-            (image.to_string(), engine.inspect_image(image).await)
-        }))
-        .await;
+        let answers =
+            futures_util::future::join_all(images.iter().map(|image| async move {
+                (image.to_string(), engine.inspect_image(image).await)
+            }))
+            .await;
         let mut found: HashMap<String, Option<String>> = HashMap::new();
         for (image, answer) in answers {
             match answer {
@@ -94,14 +95,18 @@ impl ProjectSpecs {
     pub fn note_containers(&mut self, state: &hoist_engine::ObservedProject) {
         let mut known = self.containers.lock().unwrap_or_else(|e| e.into_inner());
         for c in &state.containers {
-            self.container_services.insert(c.name.clone(), c.service.clone());
+            self.container_services
+                .insert(c.name.clone(), c.service.clone());
             if c.oneoff {
                 continue;
             }
             if let Some(number) = c.number {
                 known.entry(c.service.clone()).or_default().insert(
                     number,
-                    ExistingContainer { id: c.id.clone(), name: c.name.clone() },
+                    ExistingContainer {
+                        id: c.id.clone(),
+                        name: c.name.clone(),
+                    },
                 );
             }
         }
@@ -122,13 +127,20 @@ impl ProjectSpecs {
     /// The containers of `service`, lowest number first.
     fn lookup(&self, service: &str) -> Vec<ExistingContainer> {
         let known = self.containers.lock().unwrap_or_else(|e| e.into_inner());
-        known.get(service).map(|m| m.values().cloned().collect()).unwrap_or_default()
+        known
+            .get(service)
+            .map(|m| m.values().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// The error for a service whose image is missing.
     pub fn missing_image_error(&self, service: &str) -> Option<String> {
         let image = self.missing.get(service)?;
-        let what = if self.project.service(service).is_some_and(|s| s.build.is_some()) {
+        let what = if self
+            .project
+            .service(service)
+            .is_some_and(|s| s.build.is_some())
+        {
             "building images is not implemented yet"
         } else {
             "pulling images is not implemented yet"
@@ -157,12 +169,19 @@ fn inherited(old: &ContainerInspectResponse) -> InheritedMounts {
         .flatten()
         .map(|m| InheritedMount {
             kind: m.typ.as_ref().map(|t| t.to_string()).unwrap_or_default(),
-            source: m.name.clone().or_else(|| m.source.clone()).unwrap_or_default(),
+            source: m
+                .name
+                .clone()
+                .or_else(|| m.source.clone())
+                .unwrap_or_default(),
             destination: m.destination.clone().unwrap_or_default(),
             rw: m.rw.unwrap_or(true),
         })
         .collect();
-    InheritedMounts { mounts, image_volumes: Vec::new() }
+    InheritedMounts {
+        mounts,
+        image_volumes: Vec::new(),
+    }
 }
 
 impl ServiceSpecs for ProjectSpecs {
@@ -178,7 +197,10 @@ impl ServiceSpecs for ProjectSpecs {
         }
         let mut role = self.role(service, number);
         if let Some(old) = inherit_from {
-            role.replaces = old.name.as_deref().map(|n| n.trim_start_matches('/').to_string());
+            role.replaces = old
+                .name
+                .as_deref()
+                .map(|n| n.trim_start_matches('/').to_string());
             role.inherit = Some(inherited(old));
         }
         let lookup = |s: &str| self.lookup(s);
@@ -192,15 +214,39 @@ impl ServiceSpecs for ProjectSpecs {
         number: u32,
     ) -> Result<Vec<(String, EndpointSettings)>, String> {
         let lookup = |s: &str| self.lookup(s);
-        spec::extra_networks(&self.project, service, &self.role(service, number), self.api, &lookup)
-            .map_err(|e| e.to_string())
+        spec::extra_networks(
+            &self.project,
+            service,
+            &self.role(service, number),
+            self.api,
+            &lookup,
+        )
+        .map_err(|e| e.to_string())
     }
 
-    fn endpoint_settings(&self, service: &str, network_key: &str) -> Result<EndpointSettings, String> {
-        let svc = self.project.service(service).ok_or_else(|| format!("no such service: {service}"))?;
-        let primary = svc.networks_by_priority().first().is_some_and(|k| k == network_key);
-        spec::networking::endpoint_settings(&self.project, svc, &self.role(service, 1), self.api, network_key, primary, &[])
-            .map_err(|e| e.to_string())
+    fn endpoint_settings(
+        &self,
+        service: &str,
+        network_key: &str,
+    ) -> Result<EndpointSettings, String> {
+        let svc = self
+            .project
+            .service(service)
+            .ok_or_else(|| format!("no such service: {service}"))?;
+        let primary = svc
+            .networks_by_priority()
+            .first()
+            .is_some_and(|k| k == network_key);
+        spec::networking::endpoint_settings(
+            &self.project,
+            svc,
+            &self.role(service, 1),
+            self.api,
+            network_key,
+            primary,
+            &[],
+        )
+        .map_err(|e| e.to_string())
     }
 
     fn network_request(&self, key: &str) -> Result<NetworkCreateRequest, String> {
@@ -215,7 +261,11 @@ impl ServiceSpecs for ProjectSpecs {
         Ok(spec::injected_files(&self.project, service)
             .map_err(|e| e.to_string())?
             .into_iter()
-            .map(|f| InjectedArchive { directory: "/".into(), tar: f.tar, keep_owner: f.copy_uid_gid })
+            .map(|f| InjectedArchive {
+                directory: "/".into(),
+                tar: f.tar,
+                keep_owner: f.copy_uid_gid,
+            })
             .collect())
     }
 
@@ -225,15 +275,22 @@ impl ServiceSpecs for ProjectSpecs {
 
     fn note_created(&self, service: &str, number: u32, name: &str, id: &str) {
         let mut known = self.containers.lock().unwrap_or_else(|e| e.into_inner());
-        known
-            .entry(service.to_string())
-            .or_default()
-            .insert(number, ExistingContainer { id: id.to_string(), name: name.to_string() });
+        known.entry(service.to_string()).or_default().insert(
+            number,
+            ExistingContainer {
+                id: id.to_string(),
+                name: name.to_string(),
+            },
+        );
     }
 
     fn stop_timeout(&self, container: &str) -> Option<Duration> {
         let service = self.container_services.get(container)?;
-        self.project.service(service)?.stop_grace_period.as_ref().map(|d| d.to_std())
+        self.project
+            .service(service)?
+            .stop_grace_period
+            .as_ref()
+            .map(|d| d.to_std())
     }
 }
 
