@@ -57,10 +57,10 @@ trap on_exit EXIT
 trap 'exit 130' INT TERM
 
 # GET/POST helpers: fail loudly on non-2xx, print the body.
-http_get() { curl -fsS --max-time 30 "$@"; }
+http_get() { curl -sS --fail-with-body --max-time 30 "$@"; }
 http_post_json() {
   local url=$1 body=$2
-  curl -fsS --max-time 30 -H 'Content-Type: application/json' -X POST --data "$body" "$url"
+  curl -sS --fail-with-body --max-time 30 -H 'Content-Type: application/json' -X POST --data "$body" "$url"
 }
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
@@ -142,14 +142,18 @@ echo "    $health"
 
 step "prediction over HTTP"
 instance='{"age": 0.038, "sex": 0.051, "bmi": 0.062, "bp": 0.022, "s1": -0.044, "s2": -0.035, "s3": -0.043, "s4": -0.003, "s5": 0.020, "s6": -0.018}'
-prediction=$(http_post_json "$serve_url/predict" "{\"instances\": [$instance, [0,0,0,0,0,0,0,0,0,0]]}")
-echo "    $prediction"
+by_name=$(http_post_json "$serve_url/predict" "{\"instances\": [$instance]}")
+echo "    rows as objects: $by_name"
+by_position=$(http_post_json "$serve_url/predict" \
+  '{"instances": [[0.038, 0.051, 0.062, 0.022, -0.044, -0.035, -0.043, -0.003, 0.020, -0.018], [0,0,0,0,0,0,0,0,0,0]]}')
+echo "    rows as lists:   $by_position"
 python3 -c '
 import json, sys
-d = json.loads(sys.argv[1])
-p = d["predictions"]
-assert len(p) == 2 and all(0 < float(x) < 400 for x in p), p
-' "$prediction" || fail "bad prediction response"
+one, two = json.loads(sys.argv[1])["predictions"], json.loads(sys.argv[2])["predictions"]
+assert len(one) == 1 and len(two) == 2, (one, two)
+assert all(0 < float(x) < 400 for x in one + two), (one, two)
+assert abs(one[0] - two[0]) < 1e-9, "same row by name and by position must agree"
+' "$by_name" "$by_position" || fail "bad prediction response"
 
 step "down, then up -d --wait again: the run survives (Postgres volume)"
 compose "${all_profiles[@]}" down

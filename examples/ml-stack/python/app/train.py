@@ -66,6 +66,9 @@ def main() -> int:
             signature=infer_signature(x_test, predictions),
             input_example=x_test.head(3),
             registered_model_name=model_name,
+            # MLflow saves scikit-learn models with skops, which only loads types it is told to
+            # trust; the tree storage of our own, freshly trained model is safe to trust.
+            skops_trusted_types=["sklearn.tree._tree.Tree"],
         )
         version = str(info.registered_model_version)
         MlflowClient().set_registered_model_alias(model_name, alias, version)
