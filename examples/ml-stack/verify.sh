@@ -104,7 +104,12 @@ token=$(tr -d '[:space:]' <"$token_file")
 http_get "$jupyter_url/api/status?token=$token" >/dev/null || fail "JupyterLab rejects the secret's token"
 code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$jupyter_url/api/status")
 [[ "$code" == 403 ]] || fail "JupyterLab answered $code without a token (want 403)"
-echo "    MLflow up on $mlflow_url; JupyterLab up on $jupyter_url (token from the secret, 403 without)"
+jupyter_id=$(docker ps -q --filter "label=com.docker.compose.project=$project" \
+  --filter "label=com.docker.compose.service=jupyter")
+[[ -n "$jupyter_id" ]] || fail "no running jupyter container labelled for project $project"
+shm=$(docker inspect -f '{{.HostConfig.ShmSize}}' "$jupyter_id")
+[[ "$shm" == 1073741824 ]] || fail "jupyter shm_size is $shm bytes (want 1gb = 1073741824)"
+echo "    MLflow up on $mlflow_url; JupyterLab up on $jupyter_url (token from the secret, 403 without; shm 1gb)"
 
 step "train: --profile train run --rm trainer"
 train_log=$(mktemp)
