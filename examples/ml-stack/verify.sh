@@ -93,7 +93,12 @@ step "base image (scripts/build-base-image.sh)"
 bash scripts/build-base-image.sh
 
 step "build images (postgres, shared python image)"
-compose "${all_profiles[@]}" build
+build_log=${TMPDIR:-/tmp}/ml-stack-build.log
+echo "    (full build output: $build_log)"
+if ! compose "${all_profiles[@]}" build >"$build_log" 2>&1; then
+  tail -n 60 "$build_log" >&2
+  fail "image build failed (full output: $build_log)"
+fi
 docker image inspect ml-stack/python:latest ml-stack/postgres:15 \
   --format '    {{index .RepoTags 0}}: {{.Size}} bytes' || fail "images missing after build"
 
