@@ -17,6 +17,30 @@ read -r -a compose_bin <<<"$compose_cmd"
 project=ml-stack
 files=(-f examples/ml-stack/compose.yaml)
 all_profiles=(--profile train --profile serve)
+# Host ports (127.0.0.1 only). A default port already taken on this machine is replaced by the
+# next free one (exported, so compose.yaml's ${..._PORT:-default} picks it up); a port set
+# explicitly in the environment is used as is.
+port_free() {
+  python3 -c 'import socket, sys; s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1])))' "$1" 2>/dev/null
+}
+pick_port() {
+  local var=$1 default=$2 port
+  if [[ -n "${!var:-}" ]]; then
+    return
+  fi
+  for ((port = default; port < default + 50; port++)); do
+    if port_free "$port"; then
+      [[ $port == "$default" ]] || echo "note: port $default is busy; using $var=$port"
+      export "$var=$port"
+      return
+    fi
+  done
+  echo "no free port in $default..$((default + 49)) for $var" >&2
+  exit 1
+}
+pick_port MLFLOW_PORT 15000
+pick_port JUPYTER_PORT 18888
+pick_port SERVE_PORT 18080
 mlflow_url=http://127.0.0.1:${MLFLOW_PORT:-15000}
 jupyter_url=http://127.0.0.1:${JUPYTER_PORT:-18888}
 serve_url=http://127.0.0.1:${SERVE_PORT:-18080}
