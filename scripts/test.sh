@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 echo "== prerequisites"
 bash scripts/ensure-engine.sh
 bash scripts/test-images.sh
+bash scripts/ensure-registry.sh
 bash scripts/ensure-reference.sh
 command -v cargo-nextest >/dev/null || cargo install --locked cargo-nextest
 
