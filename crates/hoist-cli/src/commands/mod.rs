@@ -1,9 +1,12 @@
 //! One module per subcommand; [`run`] dispatches.
 
+pub mod attach;
 mod config;
+pub mod cp;
 mod create;
 mod down;
 mod events;
+pub mod exec;
 mod images;
 mod kill;
 mod logs;
@@ -13,8 +16,10 @@ mod port;
 pub mod ps;
 mod restart;
 mod rm;
+pub mod run;
 mod scale;
 mod start;
+pub mod stats;
 mod stop;
 mod top;
 mod unpause;
@@ -49,6 +54,11 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Pause(args) => pause::run(&cli.global, args),
         Command::Unpause(args) => unpause::run(&cli.global, args),
         Command::Scale(args) => scale::run(&cli.global, args),
+        Command::Exec(args) => exec::run(&cli.global, args),
+        Command::Run(args) => run::run(&cli.global, args),
+        Command::Attach(args) => attach::run(&cli.global, args),
+        Command::Cp(args) => cp::run(&cli.global, args),
+        Command::Stats(args) => stats::run(&cli.global, args),
         other => Err(Failure::new(format!(
             "`hoist {}` is not implemented yet",
             other.name()
