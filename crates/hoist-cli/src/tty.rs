@@ -162,6 +162,8 @@ pub enum ResizeTarget {
 pub enum SignalTarget {
     /// The container's main process (`run`, `attach`), through the engine.
     Container(String),
+    /// Nowhere: the first signal ends the session (the remote side goes on).
+    Nothing,
     /// The process of an exec instance: signalled directly when the engine runs on this
     /// host, otherwise (TTY only) SIGINT becomes a Ctrl-C byte on its terminal.
     Exec(String),
@@ -212,6 +214,7 @@ async fn forward_signal(
         "SIGTERM"
     };
     match target {
+        SignalTarget::Nothing => {}
         SignalTarget::Container(id) => {
             let _ = engine.kill_container(id, name).await;
         }
@@ -298,14 +301,14 @@ pub async fn drive(
             }
             _ = interrupt.recv() => {
                 signals_seen += 1;
-                if signals_seen > 1 {
+                if signals_seen > 1 || matches!(session.signals, SignalTarget::Nothing) {
                     return Ok(SessionEnd::Interrupted);
                 }
                 forward_signal(engine, &session.signals, libc::SIGINT, session.tty, &mut input).await;
             }
             _ = terminate.recv() => {
                 signals_seen += 1;
-                if signals_seen > 1 {
+                if signals_seen > 1 || matches!(session.signals, SignalTarget::Nothing) {
                     return Ok(SessionEnd::Interrupted);
                 }
                 forward_signal(engine, &session.signals, libc::SIGTERM, session.tty, &mut input).await;

@@ -320,8 +320,6 @@ pub struct OneOff {
     pub slug: String,
     /// Allocate a TTY.
     pub tty: bool,
-    /// Attach standard output/error (not detached).
-    pub attach: bool,
     /// Keep standard input open and attached.
     pub stdin: bool,
     /// Engine-side removal on exit (detached `--rm`).
@@ -374,10 +372,11 @@ pub fn adjust_body(
     }
     body.tty = Some(one.tty);
     body.open_stdin = Some(one.stdin);
-    body.stdin_once = Some(one.stdin && one.attach);
-    body.attach_stdin = Some(one.stdin && one.attach);
-    body.attach_stdout = Some(one.attach);
-    body.attach_stderr = Some(one.attach);
+    // As Docker Compose: the attach flags do not depend on `-d`.
+    body.stdin_once = Some(one.stdin);
+    body.attach_stdin = Some(one.stdin);
+    body.attach_stdout = Some(true);
+    body.attach_stderr = Some(true);
 
     let mut host = body.host_config.take().unwrap_or_default();
     host.restart_policy = None;
@@ -559,7 +558,6 @@ pub fn run(global: &GlobalOptions, args: &RunArgs) -> Result<(), Failure> {
         name: name.clone(),
         slug,
         tty,
-        attach: !args.detach,
         stdin: true,
         auto_remove: args.rm && args.detach,
     };
@@ -652,7 +650,8 @@ async fn run_created(
     if args.detach {
         engine.start_container(id).await.map_err(engine_failure)?;
         if !args.quiet {
-            println!("{}", one.name);
+            // Docker Compose prints the container ID.
+            println!("{id}");
         }
         return Ok(());
     }
