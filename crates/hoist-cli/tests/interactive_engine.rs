@@ -405,3 +405,135 @@ fn stats_reports_every_running_container() {
     let table = p.ok(&["stats", "--no-stream"]);
     assert!(table.starts_with("CONTAINER ID   NAME "), "{table}");
 }
+
+/// Starts `hoist <args>` with piped output, waits until its output contains `ready`, sends
+/// `signal` to Hoist, and returns (exit code, stdout).
+fn signal_after_ready(
+    p: &Project,
+    args: &[&str],
+    ready: &str,
+    signal: &str,
+) -> (Option<i32>, String) {
+    use std::io::Read;
+    let mut child = p
+        .cmd(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start hoist");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = Vec::new();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while !String::from_utf8_lossy(&seen).contains(ready) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never ready: {}",
+            String::from_utf8_lossy(&seen)
+        );
+        if let Ok(chunk) = rx.recv_timeout(Duration::from_millis(100)) {
+            seen.extend(chunk);
+        }
+    }
+    let pid = child.id().to_string();
+    let _ = std::process::Command::new("kill")
+        .args([&format!("-{signal}"), &pid])
+        .status();
+    let status = child.wait().expect("wait");
+    while let Ok(chunk) = rx.recv_timeout(Duration::from_millis(300)) {
+        seen.extend(chunk);
+    }
+    (status.code(), String::from_utf8_lossy(&seen).to_string())
+}
+
+#[test]
+fn signals_to_hoist_reach_the_process_in_the_container() {
+    let p = Project::new("sg", &sleeper(""));
+    p.ok(&["up", "-d"]);
+    let script = "trap 'echo got-$SIG; exit 5' $SIG; echo ready; while true; do sleep 0.1; done";
+    // run: SIGTERM to Hoist → SIGTERM to the container's main process (a shell, PID 1).
+    let (code, out) = signal_after_ready(
+        &p,
+        &[
+            "run", "--rm", "-T", "-e", "SIG=TERM", "app", "sh", "-c", script,
+        ],
+        "ready",
+        "TERM",
+    );
+    assert!(out.contains("got-TERM"), "{out}");
+    assert_eq!(code, Some(5));
+    assert!(p.containers().iter().all(|c| !c.contains("-run-")));
+    // exec: SIGINT to Hoist → SIGINT to the exec'd process.
+    let (code, out) = signal_after_ready(
+        &p,
+        &["exec", "-T", "-e", "SIG=INT", "app", "sh", "-c", script],
+        "ready",
+        "INT",
+    );
+    assert!(out.contains("got-INT"), "{out}");
+    assert_eq!(code, Some(5));
+}
+
+#[test]
+fn run_publishes_ports_only_when_asked_and_aliases_with_use_aliases() {
+    let p = Project::new(
+        "rp",
+        &format!(
+            "services:\n  app:\n    image: {IMAGE}\n    command: [\"httpd\", \"-f\", \"-p\", \"80\", \"-h\", \"/etc\"]\n    ports: [\"80\"]\n"
+        ),
+    );
+    let out = p.run(&["run", "-d", "-p", "127.0.0.1::80", "app"], b"");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let port = inspect(
+        &id,
+        "{{(index (index .NetworkSettings.Ports \"80/tcp\") 0).HostPort}}",
+    );
+    // The published port answers.
+    let mut body = String::new();
+    for _ in 0..50 {
+        if let Ok(mut s) = std::net::TcpStream::connect(format!("127.0.0.1:{port}")) {
+            use std::io::{Read, Write};
+            let _ = s.write_all(b"GET /hostname HTTP/1.0\r\n\r\n");
+            let _ = s.read_to_string(&mut body);
+            if body.contains("200") {
+                break;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(body.contains("200 OK"), "{body}");
+    // No -p / --service-ports: nothing published; aliases only with --use-aliases.
+    let plain = String::from_utf8_lossy(&p.run(&["run", "-d", "app"], b"").stdout)
+        .trim()
+        .to_string();
+    assert_eq!(inspect(&plain, "{{len .HostConfig.PortBindings}}"), "0");
+    let net = format!("{}_default", p.name);
+    let aliases = inspect(
+        &plain,
+        &format!("{{{{json (index .NetworkSettings.Networks \"{net}\").Aliases}}}}"),
+    );
+    assert!(!aliases.contains("\"app\""), "{aliases}");
+    let aliased =
+        String::from_utf8_lossy(&p.run(&["run", "-d", "--use-aliases", "app"], b"").stdout)
+            .trim()
+            .to_string();
+    let aliases = inspect(
+        &aliased,
+        &format!("{{{{json (index .NetworkSettings.Networks \"{net}\").Aliases}}}}"),
+    );
+    assert!(aliases.contains("\"app\""), "{aliases}");
+}
