@@ -96,6 +96,15 @@ fn entry_components(path: &Path) -> Result<Vec<String>, Failure> {
     Ok(parts)
 }
 
+/// Whether the first entry of an archive is a directory.
+fn first_entry_is_dir(tar: &[u8]) -> bool {
+    let mut archive = tar::Archive::new(tar);
+    let Ok(mut entries) = archive.entries() else {
+        return false;
+    };
+    matches!(entries.next(), Some(Ok(e)) if e.header().entry_type().is_dir())
+}
+
 /// Extracts `tar` to the local `dest`. The archive's first component (the source's base
 /// name) is kept when `dest` is an existing directory and the source was not `dir/.`; it is
 /// replaced by `dest` otherwise.
@@ -120,7 +129,8 @@ pub fn extract_to_local(tar: &[u8], dest: &Path, src_contents: bool) -> Result<(
         let mut entry = entry.map_err(failure)?;
         let path = entry.path().map_err(failure)?.to_path_buf();
         let parts = entry_components(&path)?;
-        let target: PathBuf = if keep_top {
+        // `dir/.` archives are already relative to the directory (`./x`).
+        let target: PathBuf = if keep_top || src_contents {
             parts.iter().fold(dest.to_path_buf(), |p, c| p.join(c))
         } else {
             parts
@@ -309,10 +319,22 @@ async fn copy_from(
     } else {
         tar
     };
-    if dest.ends_with('/') && !dest_path.is_dir() {
-        return Err(Failure::new(format!(
-            "destination directory {dest} does not exist"
-        )));
+    if !dest_path.exists() {
+        let parent = dest_path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        if !parent.is_dir() {
+            return Err(Failure::new(format!(
+                "invalid output path: directory \"{}\" does not exist",
+                parent.display()
+            )));
+        }
+        if dest.ends_with('/') && !first_entry_is_dir(&tar) {
+            return Err(Failure::new(format!(
+                "no such directory: {dest} (the source is not a directory)"
+            )));
+        }
     }
     extract_to_local(&tar, dest_path, wants_contents(src))
 }
