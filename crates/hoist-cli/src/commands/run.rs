@@ -322,7 +322,8 @@ pub struct OneOff {
     pub tty: bool,
     /// Keep standard input open and attached.
     pub stdin: bool,
-    /// Engine-side removal on exit (detached `--rm`).
+    /// Engine-side removal on exit (`--rm`, as Docker Compose: nothing is left even if Hoist
+    /// itself is killed).
     pub auto_remove: bool,
 }
 
@@ -559,7 +560,7 @@ pub fn run(global: &GlobalOptions, args: &RunArgs) -> Result<(), Failure> {
         slug,
         tty,
         stdin: true,
-        auto_remove: args.rm && args.detach,
+        auto_remove: args.rm,
     };
     let deps = if args.no_deps {
         BTreeSet::new()
@@ -616,8 +617,15 @@ pub fn run(global: &GlobalOptions, args: &RunArgs) -> Result<(), Failure> {
         let id = created.id.clone();
         let result = run_created(&engine, session.specs.as_ref(), args, &one, &id).await;
         if args.rm && !args.detach {
-            // Removal is best effort: the container may be gone already.
+            // The engine removes it on exit (AutoRemove); this also covers a container that
+            // never started. Then wait until it is really gone, so nothing is left behind
+            // once Hoist returns.
             let _ = engine.remove_container(&id, true, true).await;
+            let _ = tokio::time::timeout(
+                Duration::from_secs(30),
+                engine.wait_container(&id, WaitCondition::Removed),
+            )
+            .await;
         }
         result
     })
@@ -659,6 +667,11 @@ async fn run_created(
         .attach_container(id, one.stdin, false, None)
         .await
         .map_err(engine_failure)?;
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs().saturating_sub(1))
+        .unwrap_or(0)
+        .to_string();
     engine.start_container(id).await.map_err(engine_failure)?;
     let session = Session {
         tty: one.tty,
@@ -677,11 +690,36 @@ async fn run_created(
         let _ = engine.kill_container(id, "SIGKILL").await;
         return Err(interrupted());
     }
-    let code = engine
-        .wait_container(id, WaitCondition::NotRunning)
-        .await
-        .map_err(engine_failure)?;
-    exit_status(code)
+    match engine.wait_container(id, WaitCondition::NotRunning).await {
+        Ok(code) => exit_status(code),
+        // Already removed (AutoRemove): the exit code is in the container's `die` event.
+        Err(e) if e.is_not_found() => exit_status(exit_code_from_events(engine, id, since).await?),
+        Err(e) => Err(engine_failure(e)),
+    }
+}
+
+/// The exit code of container `id` from its `die` event since `since` (Unix seconds).
+async fn exit_code_from_events(engine: &Engine, id: &str, since: String) -> Result<i64, Failure> {
+    use futures_util::StreamExt;
+    let filters = HashMap::from([
+        ("type".to_string(), vec!["container".to_string()]),
+        ("container".to_string(), vec![id.to_string()]),
+        ("event".to_string(), vec!["die".to_string()]),
+    ]);
+    let mut events = Box::pin(engine.events(filters, Some(since)));
+    let first = tokio::time::timeout(Duration::from_secs(10), events.next()).await;
+    let code = match first {
+        Ok(Some(Ok(event))) => event
+            .actor
+            .and_then(|a| a.attributes)
+            .and_then(|a| a.get("exitCode").and_then(|c| c.parse::<i64>().ok())),
+        _ => None,
+    };
+    code.ok_or_else(|| {
+        Failure::new(format!(
+            "cannot read the exit code of container {id}: it was removed before Hoist could ask"
+        ))
+    })
 }
 
 #[cfg(test)]
