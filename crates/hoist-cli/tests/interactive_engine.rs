@@ -537,3 +537,36 @@ fn run_publishes_ports_only_when_asked_and_aliases_with_use_aliases() {
     );
     assert!(aliases.contains("\"app\""), "{aliases}");
 }
+
+#[test]
+fn run_rm_leaves_nothing_even_when_hoist_is_killed() {
+    let p = Project::new(
+        "rk",
+        &format!("services:\n  app:\n    image: {IMAGE}\n    command: [\"true\"]\n"),
+    );
+    let mut child = p
+        .cmd(&["run", "--rm", "-T", "app", "sleep", "2"])
+        .stdin(std::process::Stdio::null())
+        .spawn()
+        .expect("start hoist run");
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while p.containers().iter().all(|c| !c.contains("-run-")) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no run container appeared"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    // The engine removes the container when it exits (AutoRemove).
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while p.containers().iter().any(|c| c.contains("-run-")) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "left behind: {:?}",
+            p.containers()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}

@@ -554,7 +554,14 @@ pub fn run(global: &GlobalOptions, args: &RunArgs) -> Result<(), Failure> {
             slug.get(..12).unwrap_or(&slug)
         ),
     };
-    let tty = !args.no_tty && !args.detach && tty::is_interactive_terminal();
+    // As Docker Compose: a detached container gets a TTY when standard output is a terminal;
+    // an attached one only when both ends are (otherwise the input could not be raw).
+    let tty = !args.no_tty
+        && if args.detach {
+            std::io::IsTerminal::is_terminal(&std::io::stdout())
+        } else {
+            tty::is_interactive_terminal()
+        };
     let one = OneOff {
         name: name.clone(),
         slug,
