@@ -570,3 +570,71 @@ fn run_rm_leaves_nothing_even_when_hoist_is_killed() {
         std::thread::sleep(Duration::from_millis(200));
     }
 }
+
+/// The reference Docker Compose v5 binary.
+const REFERENCE: &str = "/root/.pyenv/versions/3.11.7/bin/docker-compose";
+
+#[test]
+fn run_labels_match_docker_compose() {
+    let p = Project::new("rh", &sleeper("    restart: always\n    ports: [\"80\"]\n"));
+    let name = format!("{}-fixed", p.name);
+    let flags = [
+        "-e",
+        "A=b",
+        "-u",
+        "nobody",
+        "-w",
+        "/tmp",
+        "--entrypoint",
+        "sh",
+        "-l",
+        "x=y",
+    ];
+    let mut reference_args = vec!["-p", p.name.as_str(), "run", "-d", "--name", name.as_str()];
+    reference_args.extend(flags);
+    reference_args.push("app");
+    let out = std::process::Command::new(REFERENCE)
+        .current_dir(&p.dir)
+        .args(&reference_args)
+        .output()
+        .expect("run the reference docker-compose");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let labels_of = |container: &str| {
+        let text = inspect(container, "{{json .Config.Labels}}");
+        let mut map: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&text).expect("labels json");
+        map.remove("com.docker.compose.slug");
+        map
+    };
+    let reference = labels_of(&name);
+    docker(&["rm", "-f", &name]);
+    let mut ours_args = vec!["run", "-d", "--name", name.as_str()];
+    ours_args.extend(flags);
+    ours_args.push("app");
+    p.ok(&ours_args);
+    let ours = labels_of(&name);
+    // Identical labels, config hash included (the service after the run flags).
+    let keys =
+        |m: &serde_json::Map<String, serde_json::Value>| m.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&ours), keys(&reference));
+    for key in [
+        "com.docker.compose.config-hash",
+        "com.docker.compose.oneoff",
+        "com.docker.compose.service",
+        "com.docker.compose.project",
+        "x",
+    ] {
+        assert_eq!(ours.get(key), reference.get(key), "{key}");
+    }
+    assert_eq!(
+        inspect(
+            &name,
+            "[{{.HostConfig.RestartPolicy.Name}}] {{len .HostConfig.PortBindings}}"
+        ),
+        "[] 0"
+    );
+}

@@ -339,8 +339,13 @@ pub fn adjust_body(
     container_labels.insert(labels::ONEOFF.to_string(), "True".to_string());
     container_labels.insert(labels::SLUG.to_string(), one.slug.clone());
     for item in &args.labels {
-        let (k, v) = item.split_once('=').unwrap_or((item.as_str(), ""));
+        let (k, v) = item
+            .split_once('=')
+            .ok_or_else(|| Failure::new("label must be set as KEY=VALUE"))?;
         container_labels.insert(k.to_string(), v.to_string());
+    }
+    if let Some(hash) = oneoff_config_hash(project, args, one) {
+        container_labels.insert(labels::CONFIG_HASH.to_string(), hash);
     }
     body.labels = Some(container_labels);
 
@@ -447,6 +452,60 @@ fn fix_aliases(endpoint: &mut EndpointSettings, name: &str, use_aliases: bool) {
         aliases = vec![name.to_string()];
     }
     endpoint.aliases = Some(aliases);
+}
+
+/// The config hash of the one-off service as Docker Compose computes it: the service after
+/// the run flags were applied (TTY, open stdin, name, command, entrypoint, user, working
+/// directory, capabilities, environment, labels, ports, no restart policy).
+pub fn oneoff_config_hash(project: &Project, args: &RunArgs, one: &OneOff) -> Option<String> {
+    let mut service = project.service(&args.service)?.clone();
+    service.tty = one.tty;
+    service.stdin_open = one.stdin;
+    if !args.service_ports {
+        service.ports.clear();
+    }
+    service.container_name = one.name.clone();
+    if !args.command.is_empty() {
+        service.command = Some(args.command.clone());
+    }
+    if let Some(user) = &args.user {
+        service.user = user.clone();
+    }
+    if !args.cap_add.is_empty() {
+        service.cap_add.extend(args.cap_add.iter().cloned());
+        service.cap_drop.retain(|c| !args.cap_add.contains(c));
+    }
+    if !args.cap_drop.is_empty() {
+        service.cap_drop.extend(args.cap_drop.iter().cloned());
+        service.cap_add.retain(|c| !args.cap_drop.contains(c));
+    }
+    if let Some(workdir) = &args.workdir {
+        service.working_dir = workdir.clone();
+    }
+    if let Some(entrypoint) = &args.entrypoint {
+        service.entrypoint = Some(split_words(entrypoint));
+        if args.command.is_empty() {
+            service.command = Some(Vec::new());
+        }
+    }
+    for item in resolve_env(&args.env) {
+        if let Some((key, value)) = item.split_once('=') {
+            service
+                .environment
+                .0
+                .insert(key.to_string(), Some(value.to_string()));
+        }
+    }
+    for item in &args.labels {
+        if let Some((k, v)) = item.split_once('=') {
+            service.labels.0.insert(k.to_string(), v.to_string());
+        }
+    }
+    service.restart.clear();
+    if let Some(deploy) = service.deploy.as_mut() {
+        deploy.restart_policy = None;
+    }
+    Some(service.config_hash())
 }
 
 /// The services `service` depends on, transitively.
