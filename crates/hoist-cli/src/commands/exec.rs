@@ -54,15 +54,21 @@ pub struct ExecArgs {
 /// Resolves `-e KEY` (no `=`) from the environment; keeps `KEY=value` as is. An unset bare
 /// key is passed on bare (the engine then leaves it unset).
 pub fn resolve_env(items: &[String]) -> Vec<String> {
+    resolve_env_with(items, &|key| std::env::var(key).ok())
+}
+
+/// [`resolve_env`] with another lookup (`run` looks in the project's environment, which
+/// includes the `.env` file).
+pub fn resolve_env_with(items: &[String], lookup: &dyn Fn(&str) -> Option<String>) -> Vec<String> {
     items
         .iter()
         .map(|item| {
             if item.contains('=') {
                 item.clone()
             } else {
-                match std::env::var(item) {
-                    Ok(value) => format!("{item}={value}"),
-                    Err(_) => item.clone(),
+                match lookup(item) {
+                    Some(value) => format!("{item}={value}"),
+                    None => item.clone(),
                 }
             }
         })

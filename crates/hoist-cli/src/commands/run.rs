@@ -12,7 +12,7 @@
 //! Ctrl-C); detached (`-d`) it gets the engine's AutoRemove instead.
 
 use crate::cli::GlobalOptions;
-use crate::commands::exec::{exit_status, interrupted, resolve_env};
+use crate::commands::exec::{exit_status, interrupted, resolve_env_with};
 use crate::runtime;
 use crate::target::engine_failure;
 use crate::tty::{self, ResizeTarget, Session, SessionEnd, SignalTarget};
@@ -366,7 +366,7 @@ pub fn adjust_body(
     }
     if !args.env.is_empty() {
         let mut env = body.env.take().unwrap_or_default();
-        for item in resolve_env(&args.env) {
+        for item in run_env(project, &args.env) {
             let Some((key, _)) = item.split_once('=') else {
                 // Unset in the environment: dropped, as Docker Compose does.
                 continue;
@@ -488,7 +488,7 @@ pub fn oneoff_config_hash(project: &Project, args: &RunArgs, one: &OneOff) -> Op
             service.command = Some(Vec::new());
         }
     }
-    for item in resolve_env(&args.env) {
+    for item in run_env(project, &args.env) {
         if let Some((key, value)) = item.split_once('=') {
             service
                 .environment
@@ -506,6 +506,18 @@ pub fn oneoff_config_hash(project: &Project, args: &RunArgs, one: &OneOff) -> Op
         deploy.restart_policy = None;
     }
     Some(service.config_hash())
+}
+
+/// `-e` entries with bare keys resolved from the project's environment (process environment
+/// and `.env`), then the process environment.
+fn run_env(project: &Project, items: &[String]) -> Vec<String> {
+    resolve_env_with(items, &|key| {
+        project
+            .environment
+            .get(key)
+            .cloned()
+            .or_else(|| std::env::var(key).ok())
+    })
 }
 
 /// The services `service` depends on, transitively.
