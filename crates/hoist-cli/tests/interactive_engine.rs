@@ -550,10 +550,16 @@ fn run_rm_leaves_nothing_even_when_hoist_is_killed() {
         .spawn()
         .expect("start hoist run");
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    while p.containers().iter().all(|c| !c.contains("-run-")) {
+    // Killed once the container runs (between create and start nothing can help: the
+    // engine only auto-removes containers that ran).
+    let label = format!("label=com.docker.compose.project={}", p.name);
+    while docker(&["ps", "-q", "--filter", &label, "--filter", "status=running"])
+        .trim()
+        .is_empty()
+    {
         assert!(
             std::time::Instant::now() < deadline,
-            "no run container appeared"
+            "no run container started"
         );
         std::thread::sleep(Duration::from_millis(100));
     }
@@ -636,5 +642,31 @@ fn run_labels_match_docker_compose() {
             "[{{.HostConfig.RestartPolicy.Name}}] {{len .HostConfig.PortBindings}}"
         ),
         "[] 0"
+    );
+}
+
+#[test]
+fn run_waits_for_completed_dependencies_and_no_deps_skips_them() {
+    let p = Project::new(
+        "rd",
+        &format!(
+            "services:\n  app:\n    image: {IMAGE}\n    command: [\"true\"]\n    depends_on:\n      init:\n        condition: service_completed_successfully\n  init:\n    image: {IMAGE}\n    command: [\"sh\", \"-c\", \"sleep 1; exit 0\"]\n"
+        ),
+    );
+    // --no-deps: the dependency is not created.
+    p.ok(&["run", "--rm", "--no-deps", "-T", "app", "true"]);
+    assert!(p.containers().is_empty(), "{:?}", p.containers());
+    // Without: the dependency ran to completion before the one-off started.
+    let out = p.run(&["run", "--rm", "-T", "app", "echo", "after-init"], b"");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "after-init\n");
+    let init = format!("{}-init-1", p.name);
+    assert_eq!(
+        inspect(&init, "{{.State.Status}} {{.State.ExitCode}}"),
+        "exited 0"
     );
 }

@@ -653,9 +653,10 @@ pub fn run(global: &GlobalOptions, args: &RunArgs) -> Result<(), Failure> {
         )
         .await?;
         // Plan `up` for the dependencies only; networks and volumes are always planned.
-        session.desired.services.retain(|s| s.name != args.service);
+        // Other services are left out entirely (an empty selection would mean "all").
+        session.desired.services.retain(|s| deps.contains(&s.name));
         for s in &mut session.desired.services {
-            s.selected = deps.contains(&s.name);
+            s.selected = true;
         }
         let options = UpOptions {
             ignore_orphans: true,
