@@ -670,3 +670,22 @@ fn run_waits_for_completed_dependencies_and_no_deps_skips_them() {
         "exited 0"
     );
 }
+
+#[test]
+fn terminal_is_restored_when_hoist_is_signalled_in_raw_mode() {
+    let p = Project::new("rs", &sleeper(""));
+    p.ok(&["up", "-d"]);
+    // An interactive shell ignores the forwarded SIGTERM; the second one ends the session.
+    let r = p.on_pty(
+        &["exec", "app", "sh"],
+        json!([
+            ["wait_for", "# ", 10],
+            ["signal", "TERM"],
+            ["sleep", 0.5],
+            ["signal", "TERM"],
+            ["sleep", 0.5]
+        ]),
+    );
+    assert_eq!(r.exit, 130, "{}", r.output);
+    assert!(r.echo && r.icanon, "terminal not restored");
+}
