@@ -129,15 +129,15 @@ pub enum Command {
     /// Scale services.
     Scale(ScaleArgs),
     /// Execute a command in a running container.
-    Exec(PassArgs),
+    Exec(crate::commands::exec::ExecArgs),
     /// Run a one-off command on a service.
-    Run(PassArgs),
+    Run(crate::commands::run::RunArgs),
     /// Attach local standard input, output, and error streams to a service's running container.
-    Attach(PassArgs),
+    Attach(crate::commands::attach::AttachArgs),
     /// Copy files/folders between a service container and the local filesystem.
-    Cp(PassArgs),
+    Cp(crate::commands::cp::CpArgs),
     /// Display a live stream of container(s) resource usage statistics.
-    Stats(PassArgs),
+    Stats(crate::commands::stats::StatsArgs),
     /// Build or rebuild services.
     Build(BuildArgs),
     /// Pull service images.

@@ -8,6 +8,7 @@ mod project;
 mod runtime;
 mod table;
 mod target;
+mod tty;
 
 use clap::Parser;
 use std::io::IsTerminal;
@@ -33,7 +34,9 @@ impl Failure {
 }
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = cli::Cli::parse_from(commands::run::rewrite_publish_flags(
+        std::env::args_os().collect(),
+    ));
     let result = commands::run(cli);
     for w in hoist_loader::take_warnings() {
         print_warning(&w);

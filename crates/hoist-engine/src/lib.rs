@@ -30,6 +30,7 @@ pub mod endpoint;
 pub mod engine;
 pub mod error;
 pub mod images;
+pub mod interactive;
 pub mod labels;
 pub mod ops;
 pub mod spec;

@@ -1,10 +1,13 @@
 //! One module per subcommand; [`run`] dispatches.
 
 mod build;
+pub mod attach;
 mod config;
+pub mod cp;
 mod create;
 mod down;
 mod events;
+pub mod exec;
 mod images;
 mod kill;
 mod logs;
@@ -16,8 +19,10 @@ mod pull;
 mod push;
 mod restart;
 mod rm;
+pub mod run;
 mod scale;
 mod start;
+pub mod stats;
 mod stop;
 mod top;
 mod unpause;
@@ -55,6 +60,11 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Build(args) => build::run(&cli.global, args),
         Command::Pull(args) => pull::run(&cli.global, args),
         Command::Push(args) => push::run(&cli.global, args),
+        Command::Exec(args) => exec::run(&cli.global, args),
+        Command::Run(args) => run::run(&cli.global, args),
+        Command::Attach(args) => attach::run(&cli.global, args),
+        Command::Cp(args) => cp::run(&cli.global, args),
+        Command::Stats(args) => stats::run(&cli.global, args),
         other => Err(Failure::new(format!(
             "`hoist {}` is not implemented yet",
             other.name()
