@@ -36,6 +36,9 @@
 //!   services when empty; one-off containers never) that is running at the call, or starts at
 //!   or after `since`, has its output printed from `since` on (or from its start), including
 //!   after restarts and recreations;
+//! - containers of `services` that exist but are not running at the call are expected to
+//!   start (the caller starts them next): the call does not return before each of them has
+//!   exited or been removed;
 //! - each exit is printed as `NAME exited with code N` and also sent on
 //!   [`AttachOptions::exits`] when given (to implement `--abort-on-container-exit` /
 //!   `--exit-code-from`);
@@ -472,7 +475,8 @@ pub async fn attach_and_follow(
     for listed in &all {
         printer.register(&listed.source.name);
     }
-    let initial: Vec<ListedSource> = all.into_iter().filter(|l| l.running).collect();
+    // Running ones are streamed now; the others are expected to start (see `follow`).
+    let initial = all;
     let log_options = LogOptions {
         follow: true,
         tail: None,
@@ -605,7 +609,14 @@ pub async fn follow(
                 alive.insert(listed.source.id.clone());
                 seen_any = true;
             }
-            FollowEnd::AllFollowedExited => continue,
+            FollowEnd::AllFollowedExited => {
+                // Created but not running: expected to start (attached `up` calls before
+                // starting), so it keeps the follow alive until it exits or is removed;
+                // its stream opens on its `start` event.
+                alive.insert(listed.source.id.clone());
+                seen_any = true;
+                continue;
+            }
         }
         tasks.spawn(pump(
             engine.clone(),
@@ -686,6 +697,11 @@ pub async fn follow(
                 ));
             }
             "die" => {
+                // Only containers followed by this call (not, e.g., a removed container of
+                // an earlier run whose events fall in the same second).
+                if !alive.contains(&info.id) {
+                    continue;
+                }
                 let restarting = match engine.inspect_container(&info.id).await {
                     Ok(inspect) => inspect.state.is_some_and(|s| {
                         s.restarting.unwrap_or(false) || s.running.unwrap_or(false)
