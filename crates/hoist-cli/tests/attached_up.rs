@@ -67,6 +67,19 @@ impl Attached {
         (status, out, err)
     }
 
+    /// Waits (at most 30 s) until `inspect(service, format)` is `expected`; returns the last
+    /// value seen.
+    fn eventually(&self, service: &str, format: &str, expected: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let value = self.inspect(service, format);
+            if value == expected || start.elapsed() > Duration::from_secs(30) {
+                return value;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
     /// `docker inspect -f FORMAT PROJECT-SERVICE-1`.
     fn inspect(&self, service: &str, format: &str) -> String {
         let out = Command::new("docker")
@@ -189,15 +202,17 @@ fn attached_up_prints_prefixed_output_and_ends_when_all_exit() {
 #[test]
 fn exit_code_from_returns_the_service_code_and_stops_the_others() {
     let compose = format!(
-        "services:\n  a:\n    image: {IMAGE}\n    command: [\"sh\", \"-c\", \"sleep 1; echo bye; exit 3\"]\n  b:\n    image: {IMAGE}\n    command: [\"sh\", \"-c\", \"trap 'echo got TERM; exit 0' TERM; while true; do sleep 0.2; done\"]\n"
+        "services:\n  a:\n    image: {IMAGE}\n    command: [\"sh\", \"-c\", \"sleep 3; echo bye; exit 3\"]\n  b:\n    image: {IMAGE}\n    command: [\"sh\", \"-c\", \"trap 'echo got TERM; exit 0' TERM; echo ready; while true; do sleep 0.2; done\"]\n"
     );
     let p = Attached::new("code", &compose);
     let (status, out, err) = p.up(&["--exit-code-from", "a"]);
     assert_eq!(status.code(), Some(3), "stdout:\n{out}\nstderr:\n{err}");
     assert!(out.contains("a-1  | bye\n"), "{out}");
     assert!(out.contains("a-1 exited with code 3\n"), "{out}");
+    assert!(out.contains("b-1  | ready\n"), "{out}");
     assert_eq!(p.inspect("b", "{{.State.Running}}"), "false");
-    assert_eq!(p.inspect("b", "{{.State.ExitCode}}"), "0");
+    // Stopped through its TERM trap.
+    assert_eq!(p.inspect("b", "{{.State.ExitCode}}"), "0", "{out}");
 }
 
 #[test]
@@ -290,8 +305,14 @@ fn no_attach_and_attach_false_hide_services() {
     assert!(!out.contains("from quiet"), "{out}");
     assert!(!out.contains("from muted"), "{out}");
     // They ran all the same.
-    assert_eq!(p.inspect("quiet", "{{.State.Status}}"), "exited");
-    assert_eq!(p.inspect("muted", "{{.State.Status}}"), "exited");
+    assert_eq!(
+        p.eventually("quiet", "{{.State.Status}}", "exited"),
+        "exited"
+    );
+    assert_eq!(
+        p.eventually("muted", "{{.State.Status}}", "exited"),
+        "exited"
+    );
 }
 
 #[test]
@@ -312,4 +333,55 @@ fn attach_flags_conflicts_are_worded_as_docker_compose() {
     let (status, _, err) = p.up(&["--exit-code-from", "zz"]);
     assert_eq!(status.code(), Some(1));
     assert!(err.contains("no such service: zz"), "{err}");
+}
+
+#[test]
+fn recreated_containers_are_followed_and_up_keeps_running() {
+    let compose = format!(
+        "services:\n  w:\n    image: {IMAGE}\n    command: [\"sh\", \"-c\", \"trap 'exit 0' TERM; echo up on $$HOSTNAME; while true; do sleep 0.2; done\"]\n"
+    );
+    let p = Attached::new("recreate", &compose);
+    let mut child = p.spawn(&["up"]);
+    let wait_until = |what: &str, count: usize| {
+        let start = Instant::now();
+        while p.output("hoist").0.matches(what).count() < count {
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "never saw {what:?} {count} times: {:?}",
+                p.output("hoist")
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    };
+    wait_until("w-1  | up on ", 1);
+    let first = p.inspect("w", "{{.Config.Hostname}}");
+    let recreated = Command::new(env!("CARGO_BIN_EXE_hoist"))
+        .args(["-p", &p.name, "up", "-d", "--force-recreate"])
+        .current_dir(&p.dir)
+        .output()
+        .expect("hoist up -d");
+    assert!(
+        recreated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&recreated.stderr)
+    );
+    wait_until("w-1  | up on ", 2);
+    let second = p.inspect("w", "{{.Config.Hostname}}");
+    assert_ne!(first, second);
+    assert!(
+        matches!(child.try_wait(), Ok(None)),
+        "attached up ended on the recreation"
+    );
+    let (out, _) = p.output("hoist");
+    assert!(out.contains(&format!("w-1  | up on {first}\n")), "{out}");
+    assert!(out.contains(&format!("w-1  | up on {second}\n")), "{out}");
+    assert!(out.contains("w-1 has been recreated\n"), "{out}");
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let status = wait_for(&mut child, Duration::from_secs(60));
+    assert_eq!(status.code(), Some(130));
+    assert_eq!(p.inspect("w", "{{.State.Status}}"), "exited");
 }
