@@ -16,7 +16,7 @@
 //!   graceful stop (`stop_grace_period` or `-t`) of the selected services; a second one kills
 //!   them; the exit status is then 130.
 
-use crate::cli::{GlobalOptions, UpArgs};
+use crate::cli::{GlobalOptions, Progress, UpArgs};
 use crate::logmux::{self, AttachOptions, ContainerExit, LogPrinter};
 use crate::runtime::{self, INTERRUPTED_EXIT_CODE};
 use crate::Failure;
@@ -135,6 +135,22 @@ fn with_dependencies(project: &Project, roots: &BTreeSet<String>) -> BTreeSet<St
         }
     }
     set
+}
+
+/// The global options for the phases that run while logs are printed (start, stop): a live
+/// terminal view would redraw over the log lines, so it becomes one line per event.
+fn line_progress(global: &GlobalOptions) -> GlobalOptions {
+    use std::io::IsTerminal;
+    let mut global = global.clone();
+    let mode = runtime::progress::mode(
+        global.progress,
+        global.ansi,
+        std::io::stderr().is_terminal(),
+    );
+    if mode == runtime::progress::Mode::Tty {
+        global.progress = Some(Progress::Plain);
+    }
+    global
 }
 
 /// Converts an engine exit code to a process exit status (low 8 bits, as a shell does).
@@ -298,10 +314,11 @@ pub fn run(
             },
             timeout: None,
         };
+        let attached_global = line_progress(global);
         let started = match plan_start(&session.desired, &observed, &start_options) {
             Ok(plan) => {
                 runtime::execute_plan(
-                    global,
+                    &attached_global,
                     &engine,
                     &plan,
                     session.specs.as_ref(),
@@ -323,7 +340,7 @@ pub fn run(
         }
 
         let stopper = Stopper {
-            global: global.clone(),
+            global: attached_global.clone(),
             engine: engine.clone(),
             desired: session.desired.clone(),
             services: args.services.clone(),
@@ -364,14 +381,16 @@ pub fn run(
                             exit_code = Some(exit.exit_code);
                         }
                         eprintln!("Aborting on container exit...");
-                        stopping.push(stopper.spawn_stop(stop_cancel.clone()));
+                        let stop = stopper.spawn_stop(stop_cancel.clone(), follow_cancel.clone());
+                        stopping.push(stop);
                     }
                 }
                 Some(()) = signals.recv() => {
                     if !interrupted {
                         interrupted = true;
                         eprintln!("Gracefully Stopping... press Ctrl+C again to force");
-                        stopping.push(stopper.spawn_stop(stop_cancel.clone()));
+                        let stop = stopper.spawn_stop(stop_cancel.clone(), follow_cancel.clone());
+                        stopping.push(stop);
                     } else if !killed {
                         killed = true;
                         stop_cancel.cancel();
@@ -428,8 +447,14 @@ struct Stopper {
 }
 
 impl Stopper {
-    /// Graceful stop: `stop` of the selected services (their dependents first).
-    fn spawn_stop(&self, cancel: CancelToken) -> tokio::task::JoinHandle<Result<(), Failure>> {
+    /// Graceful stop: `stop` of the selected services (their dependents first). Once done,
+    /// following ends after a short drain: a container that was created but never started
+    /// (e.g. waiting for an unhealthy dependency) must not keep `up` alive.
+    fn spawn_stop(
+        &self,
+        cancel: CancelToken,
+        follow_cancel: CancelToken,
+    ) -> tokio::task::JoinHandle<Result<(), Failure>> {
         let global = self.global.clone();
         let engine = self.engine.clone();
         let desired = self.desired.clone();
@@ -438,19 +463,26 @@ impl Stopper {
             timeout: self.timeout,
         };
         tokio::spawn(async move {
-            let (_, observed) = runtime::observed::observe(&engine, &desired).await?;
-            let plan = plan_stop(&desired, &observed, &options).map_err(runtime::plan_failure)?;
-            runtime::execute_plan(
-                &global,
-                &engine,
-                &plan,
-                &runtime::specs::NoSpecs,
-                &desired.name,
-                "stop",
-                &cancel,
-            )
-            .await
-            .map(|_| ())
+            let stopped = async {
+                let (_, observed) = runtime::observed::observe(&engine, &desired).await?;
+                let plan =
+                    plan_stop(&desired, &observed, &options).map_err(runtime::plan_failure)?;
+                runtime::execute_plan(
+                    &global,
+                    &engine,
+                    &plan,
+                    &runtime::specs::NoSpecs,
+                    &desired.name,
+                    "stop",
+                    &cancel,
+                )
+                .await
+                .map(|_| ())
+            }
+            .await;
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            follow_cancel.cancel();
+            stopped
         })
     }
 
