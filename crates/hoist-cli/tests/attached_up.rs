@@ -385,3 +385,30 @@ fn recreated_containers_are_followed_and_up_keeps_running() {
     assert_eq!(status.code(), Some(130));
     assert_eq!(p.inspect("w", "{{.State.Status}}"), "exited");
 }
+
+#[test]
+fn dependencies_are_attached_only_on_request() {
+    let compose = format!(
+        "services:\n  db:\n    image: {IMAGE}\n    command: [\"sh\", \"-c\", \"echo from db; sleep 1\"]\n  app:\n    image: {IMAGE}\n    command: [\"sh\", \"-c\", \"sleep 2; echo from app\"]\n    depends_on: [db]\n"
+    );
+    let p = Attached::new("deps", &compose);
+    let (status, out, err) = p.up(&["app"]);
+    assert_eq!(status.code(), Some(0), "stdout:\n{out}\nstderr:\n{err}");
+    assert!(out.starts_with("Attaching to app-1\n"), "{out}");
+    assert!(out.contains("app-1  | from app\n"), "{out}");
+    assert!(!out.contains("from db"), "{out}");
+    assert_eq!(p.eventually("db", "{{.State.Status}}", "exited"), "exited");
+
+    let (status, out, err) = p.up(&["--attach-dependencies", "--force-recreate", "app"]);
+    assert_eq!(status.code(), Some(0), "stdout:\n{out}\nstderr:\n{err}");
+    assert!(out.starts_with("Attaching to app-1, db-1\n"), "{out}");
+    assert!(out.contains("db-1   | from db\n"), "{out}");
+    assert!(out.contains("app-1  | from app\n"), "{out}");
+
+    let (status, _, err) = p.up(&["--attach", "db", "--attach-dependencies"]);
+    assert_eq!(status.code(), Some(1));
+    assert!(
+        err.contains("cannot combine --attach and --attach-dependencies"),
+        "{err}"
+    );
+}
