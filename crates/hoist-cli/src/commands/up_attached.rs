@@ -15,6 +15,11 @@
 //! - first SIGINT/SIGTERM: `Gracefully Stopping... press Ctrl+C again to force` on stderr and a
 //!   graceful stop (`stop_grace_period` or `-t`) of the selected services; a second one kills
 //!   them; the exit status is then 130.
+//!
+//! Differences from Docker Compose: prefixes are aligned to every attached name from the
+//! first line (Docker Compose pads to the names seen so far); with `--attach-dependencies`
+//! the dependencies' exits are printed and also awaited; after a Ctrl-C or an abort, `up`
+//! ends once the stop is done even if a container was created but never started.
 
 use crate::cli::{GlobalOptions, Progress, UpArgs};
 use crate::logmux::{self, AttachOptions, ContainerExit, LogPrinter};
@@ -505,14 +510,8 @@ impl Stopper {
                 let id = l.source.id.clone();
                 async move { engine.kill_container(&id, "SIGKILL").await }
             });
-            for result in futures_util::future::join_all(kills).await {
-                match result {
-                    Ok(()) => {}
-                    // Already stopped or removed.
-                    Err(e) if e.is_not_found() => {}
-                    Err(_) => {}
-                }
-            }
+            // Failures mean the container already stopped or was removed: nothing to report.
+            let _ = futures_util::future::join_all(kills).await;
             Ok(())
         })
     }
