@@ -17,6 +17,10 @@ read -r -a compose_bin <<<"$compose_cmd"
 project=ml-stack
 files=(-f examples/ml-stack/compose.yaml)
 all_profiles=(--profile train --profile serve)
+# Every profile: with Hoist, `down --profile X` touches only profile X's services (Docker
+# Compose also takes down the services without a profile), so tearing the whole stack down
+# names all profiles with `*` — which means the same to both tools.
+every_profile=(--profile '*')
 # Host ports (127.0.0.1 only). A default port already taken on this machine is replaced by the
 # next free one (exported, so compose.yaml's ${..._PORT:-default} picks it up); a port set
 # explicitly in the environment is used as is.
@@ -73,7 +77,7 @@ on_exit() {
     echo "!! last logs of the stack:" >&2
     compose "${all_profiles[@]}" logs --no-color --tail=40 >&2 || true
     echo "!! cleaning up (down -v)" >&2
-    compose "${all_profiles[@]}" down -v --remove-orphans >&2 || true
+    compose "${every_profile[@]}" down -v --remove-orphans >&2 || true
   fi
   exit "$rc"
 }
@@ -109,7 +113,7 @@ compose "${all_profiles[@]}" config -q
 step "clean slate: nothing of project $project left from an earlier run"
 if [[ -n "$(project_leftovers)" ]]; then
   echo "    leftovers found; removing them with down -v"
-  compose "${all_profiles[@]}" down -v --remove-orphans
+  compose "${every_profile[@]}" down -v --remove-orphans
 fi
 [[ -z "$(project_leftovers)" ]] || fail "project $project still has containers/networks/volumes"
 
@@ -190,7 +194,7 @@ assert abs(one[0] - two[0]) < 1e-9, "same row by name and by position must agree
 ' "$by_name" "$by_position" || fail "bad prediction response"
 
 step "down, then up -d --wait again: the run survives (Postgres volume)"
-compose "${all_profiles[@]}" down
+compose "${every_profile[@]}" down
 [[ -z "$(docker ps -aq --filter "label=com.docker.compose.project=$project")" ]] ||
   fail "containers left after down"
 [[ -n "$(docker volume ls -q --filter "label=com.docker.compose.project=$project")" ]] ||
@@ -203,7 +207,7 @@ again=$(http_get "$mlflow_url/api/2.0/mlflow/runs/get?run_id=$run_id" |
 echo "    run $run_id still there after down/up, rmse=$again"
 
 step "down -v leaves nothing behind"
-compose "${all_profiles[@]}" down -v --remove-orphans
+compose "${every_profile[@]}" down -v --remove-orphans
 left=$(project_leftovers)
 [[ -z "$left" ]] || fail "left behind after down -v: $left"
 echo "    no containers, networks or volumes labelled com.docker.compose.project=$project"

@@ -27,7 +27,8 @@
 //!   attached `up` then forgets the container unless it restarts, `logs -f` keeps watching it
 //!   until it is removed (`destroy`);
 //! - `create` of a container with the `com.docker.compose.replace` label: prints
-//!   `OLD has been recreated`.
+//!   `OLD has been recreated`; for attached `up`, any created container is expected to start
+//!   and keeps the follow alive (so a recreation does not end `up`).
 //!
 //! # Contract of [`attach_and_follow`] (for attached `up`)
 //! `attach_and_follow(engine, project, services, printer, options, cancel)`:
@@ -36,6 +37,9 @@
 //!   services when empty; one-off containers never) that is running at the call, or starts at
 //!   or after `since`, has its output printed from `since` on (or from its start), including
 //!   after restarts and recreations;
+//! - containers of `services` that exist but are not running at the call are expected to
+//!   start (the caller starts them next): the call does not return before each of them has
+//!   exited or been removed;
 //! - each exit is printed as `NAME exited with code N` and also sent on
 //!   [`AttachOptions::exits`] when given (to implement `--abort-on-container-exit` /
 //!   `--exit-code-from`);
@@ -275,6 +279,15 @@ pub fn short_name(name: &str, project: &str, service: &str, number: &str) -> Str
     }
 }
 
+/// The name of the container a replacement is being created for, from the replacement's
+/// temporary name `<first 12 hex digits of the old ID>_<old name>` (used when the
+/// `com.docker.compose.replace` label is missing).
+fn replaced_by_temporary_name(name: &str) -> Option<&str> {
+    let (id, old) = name.split_once('_')?;
+    let is_short_id = id.len() == 12 && id.bytes().all(|b| b.is_ascii_hexdigit());
+    (is_short_id && !old.is_empty()).then_some(old)
+}
+
 /// Splits a leading engine timestamp (`2026-11-28T07:48:28.123456789Z `) off a line.
 fn split_timestamp(line: &str) -> Option<((i64, u32), &str)> {
     let (ts, rest) = line.split_once(' ').unwrap_or((line, ""));
@@ -466,13 +479,17 @@ pub async fn attach_and_follow(
     cancel: CancelToken,
 ) -> Result<(), Failure> {
     let since = options.since.unwrap_or_else(|| unix_now().0);
+    // Events older than the listing are history (e.g. the `die` of a container stopped by an
+    // earlier command in the same second).
+    let listed_at = unix_now();
     // Register every existing container so that prefixes are aligned from the first line;
     // only the running ones are streamed now, the others when they start.
     let all = list_sources(engine, project, services, true).await?;
     for listed in &all {
         printer.register(&listed.source.name);
     }
-    let initial: Vec<ListedSource> = all.into_iter().filter(|l| l.running).collect();
+    // Running ones are streamed now; the others are expected to start (see `follow`).
+    let initial = all;
     let log_options = LogOptions {
         follow: true,
         tail: None,
@@ -480,7 +497,7 @@ pub async fn attach_and_follow(
         since: Some(since),
         until: None,
     };
-    follow(
+    follow_from(
         engine,
         project,
         services,
@@ -490,6 +507,7 @@ pub async fn attach_and_follow(
         FollowEnd::AllFollowedExited,
         options.exits,
         cancel,
+        listed_at,
     )
     .await
 }
@@ -584,7 +602,36 @@ pub async fn follow(
     exits: Option<mpsc::UnboundedSender<ContainerExit>>,
     cancel: CancelToken,
 ) -> Result<(), Failure> {
-    let listed_at = unix_now();
+    follow_from(
+        engine,
+        project,
+        services,
+        initial,
+        printer,
+        options,
+        end,
+        exits,
+        cancel,
+        unix_now(),
+    )
+    .await
+}
+
+/// [`follow`], with `listed_at` the time taken just before `initial` was listed: earlier
+/// `start`/`die` events of those containers are not acted upon.
+#[allow(clippy::too_many_arguments)]
+async fn follow_from(
+    engine: &Engine,
+    project: &str,
+    services: &[String],
+    initial: Vec<ListedSource>,
+    printer: Arc<LogPrinter>,
+    options: LogOptions,
+    end: FollowEnd,
+    exits: Option<mpsc::UnboundedSender<ContainerExit>>,
+    cancel: CancelToken,
+    listed_at: (i64, u32),
+) -> Result<(), Failure> {
     let events_since = options.since.unwrap_or(listed_at.0).min(listed_at.0);
     let mut events = Box::pin(engine.project_events(project, Some(events_since.to_string())));
     let mut tasks: tokio::task::JoinSet<Result<(), Failure>> = tokio::task::JoinSet::new();
@@ -605,7 +652,14 @@ pub async fn follow(
                 alive.insert(listed.source.id.clone());
                 seen_any = true;
             }
-            FollowEnd::AllFollowedExited => continue,
+            FollowEnd::AllFollowedExited => {
+                // Created but not running: expected to start (attached `up` calls before
+                // starting), so it keeps the follow alive until it exits or is removed;
+                // its stream opens on its `start` event.
+                alive.insert(listed.source.id.clone());
+                seen_any = true;
+                continue;
+            }
         }
         tasks.spawn(pump(
             engine.clone(),
@@ -686,6 +740,13 @@ pub async fn follow(
                 ));
             }
             "die" => {
+                // Only containers followed by this call (not, e.g., a removed container of
+                // an earlier run whose events fall in the same second).
+                if !alive.contains(&info.id)
+                    || (initial_ids.contains(&info.id) && info.time < listed_at)
+                {
+                    continue;
+                }
                 let restarting = match engine.inspect_container(&info.id).await {
                     Ok(inspect) => inspect.state.is_some_and(|s| {
                         s.restarting.unwrap_or(false) || s.running.unwrap_or(false)
@@ -712,6 +773,12 @@ pub async fn follow(
                 }
             }
             "create" => {
+                // A new container (e.g. the replacement of a recreated one, created before
+                // the old one is stopped) is expected to start: attached `up` keeps going.
+                if end == FollowEnd::AllFollowedExited {
+                    alive.insert(info.id.clone());
+                    seen_any = true;
+                }
                 if let Some(replaced) = info.replace.as_deref().filter(|r| !r.is_empty()) {
                     printer.status(replaced, "has been recreated");
                 }
@@ -757,6 +824,14 @@ impl EventInfo {
             ),
             _ => (event.time.unwrap_or(0), 0),
         };
+        let replace = attrs
+            .get(labels::REPLACE)
+            .cloned()
+            .filter(|r| !r.is_empty())
+            .or_else(|| {
+                replaced_by_temporary_name(&full_name)
+                    .map(|old| short_name(old, project, &service, &get(labels::CONTAINER_NUMBER)))
+            });
         Some(EventInfo {
             action: event.action.clone().unwrap_or_default(),
             id: actor.id.clone().unwrap_or_default(),
@@ -769,7 +844,7 @@ impl EventInfo {
             service,
             oneoff: get(labels::ONEOFF) == "True",
             exit_code: attrs.get("exitCode").and_then(|c| c.parse().ok()),
-            replace: attrs.get(labels::REPLACE).cloned(),
+            replace,
             time,
         })
     }
@@ -846,6 +921,12 @@ mod tests {
     fn short_names_and_timestamps() {
         assert_eq!(short_name("p-web-1", "p", "web", "1"), "web-1");
         assert_eq!(short_name("custom", "p", "web", "1"), "custom");
+        assert_eq!(
+            replaced_by_temporary_name("9199013458ca_p-web-1"),
+            Some("p-web-1")
+        );
+        assert_eq!(replaced_by_temporary_name("my_container"), None);
+        assert_eq!(replaced_by_temporary_name("p-web-1"), None);
         let (ts, rest) = split_timestamp("2026-11-28T07:48:28.123456789Z hello world").expect("ts");
         assert_eq!(rest, "hello world");
         assert_eq!(ts.1, 123_456_789);

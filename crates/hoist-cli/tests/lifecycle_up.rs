@@ -282,12 +282,3 @@ fn failed_dependency_blocks_only_its_dependents() {
     assert_eq!(inspect(&p.cname("other", 1), "{{.State.Running}}"), "true");
     assert_eq!(inspect(&p.cname("app", 1), "{{.State.Status}}"), "created");
 }
-
-#[test]
-fn attached_mode_is_refused_clearly() {
-    let compose = format!("services:\n  web:\n    image: {IMAGE}\n");
-    let p = TestProject::new("attach", &compose);
-    let out = p.hoist(&["up"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out).contains("attached mode is not implemented yet; use -d"));
-}

@@ -27,6 +27,7 @@ mod stop;
 mod top;
 mod unpause;
 mod up;
+mod up_attached;
 mod version;
 mod wait;
 

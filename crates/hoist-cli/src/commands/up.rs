@@ -1,6 +1,7 @@
-//! `hoist up -d`: create (or recreate) and start the project's containers, optionally waiting
-//! for them to be running/healthy (`--wait`); missing images are pulled or built first.
-//! Attached mode (following logs) is not implemented yet.
+//! `hoist up`: create (or recreate) and start the project's containers, pulling or building
+//! missing images first. Detached (`-d`), optionally waiting for them to be running/healthy
+//! (`--wait`), here; attached mode (following logs until the containers exit) in
+//! [`super::up_attached`].
 
 use crate::cli::{CreateFlags, GlobalOptions, PullPolicy, UpArgs};
 use crate::runtime::{self, wait::Waited};
@@ -10,11 +11,7 @@ use std::time::Duration;
 
 /// Runs `hoist up`.
 pub fn run(global: &GlobalOptions, args: &UpArgs) -> Result<(), Failure> {
-    if !args.detach && !args.wait && !global.dry_run {
-        return Err(Failure::new(
-            "attached mode is not implemented yet; use -d (detached) or --wait",
-        ));
-    }
+    let cascade = super::up_attached::validate_flags(args)?;
     if args.watch {
         return Err(Failure::new("`up --watch` is not implemented yet"));
     }
@@ -32,6 +29,9 @@ pub fn run(global: &GlobalOptions, args: &UpArgs) -> Result<(), Failure> {
         },
         ..create_options(&args.create)?
     };
+    if !args.detach && !args.wait {
+        return super::up_attached::run(global, args, options, cascade);
+    }
     let wait = args
         .wait
         .then(|| args.wait_timeout.map(Duration::from_secs));
@@ -168,7 +168,7 @@ mod tests {
 
 /// Pulls and builds what the selected services need before containers are created, as
 /// Docker Compose does (`--build`, `--no-build`, `--pull`, `pull_policy`).
-async fn ensure_images(
+pub(crate) async fn ensure_images(
     global: &GlobalOptions,
     flags: &CreateFlags,
     project: &hoist_loader::model::Project,
