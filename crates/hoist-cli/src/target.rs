@@ -9,7 +9,6 @@
 use crate::cli::GlobalOptions;
 use crate::project::{load_failure, project_options};
 use crate::Failure;
-use hoist_engine::Engine;
 use hoist_loader::load::{self, LoadContext};
 use hoist_loader::model::Project;
 
@@ -21,10 +20,7 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         .map_err(|e| Failure::new(format!("cannot start the async runtime: {e}")))
 }
 
-/// Connects to the engine, turning the error into a command failure.
-pub async fn connect() -> Result<Engine, Failure> {
-    Engine::connect().await.map_err(|e| Failure::new(e.message))
-}
+pub use crate::runtime::connect;
 
 /// Turns an engine error into a command failure.
 pub fn engine_failure(err: hoist_engine::EngineError) -> Failure {

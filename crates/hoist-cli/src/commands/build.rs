@@ -10,12 +10,10 @@ use std::sync::{Arc, Mutex};
 
 use hoist_engine::build::{self, image_name, BuildOptions};
 use hoist_engine::images::{ImageAction, ImageEvent, ImageEventKind, ImageProgress};
-use hoist_engine::Engine;
-use hoist_loader::load::{self, LoadContext};
 use hoist_loader::model::Project;
 
 use crate::cli::{BuildArgs, GlobalOptions, Progress};
-use crate::project::{load_failure, project_options};
+
 use crate::Failure;
 
 /// Runs `hoist build`.
@@ -164,9 +162,7 @@ fn print_definition(
 
 /// Loads the whole project (every enabled service), rendering loader errors.
 pub(crate) fn load_project(global: &GlobalOptions) -> Result<Project, Failure> {
-    let opts = project_options(global)?;
-    let mut ctx = LoadContext::default();
-    load::load(&opts, &mut ctx).map_err(|e| load_failure(e, &ctx))
+    crate::runtime::load_project(global, &[])
 }
 
 /// The services named on the command line (all services when none), checked to exist, in
@@ -224,10 +220,7 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         .map_err(|e| Failure::new(format!("cannot start the async runtime: {e}")))
 }
 
-/// Connects to the engine, as a command failure.
-pub(crate) async fn connect() -> Result<Engine, Failure> {
-    Engine::connect().await.map_err(|e| Failure::new(e.message))
-}
+pub(crate) use crate::runtime::connect;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {

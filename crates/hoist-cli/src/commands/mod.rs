@@ -1,7 +1,7 @@
 //! One module per subcommand; [`run`] dispatches.
 
-mod build;
 pub mod attach;
+mod build;
 mod config;
 pub mod cp;
 mod create;

@@ -151,21 +151,6 @@ pub fn converge(
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn scale_specifiers_parse() {
-        assert_eq!(
-            parse_scale(&["web=3".to_string()]).ok(),
-            Some(vec![("web".to_string(), 3)])
-        );
-        assert!(parse_scale(&["web".to_string()]).is_err());
-        assert!(parse_scale(&["web=x".to_string()]).is_err());
-    }
-}
-
 /// Pulls and builds what the selected services need before containers are created, as
 /// Docker Compose does (`--build`, `--no-build`, `--pull`, `pull_policy`).
 pub(crate) async fn ensure_images(
@@ -194,4 +179,19 @@ pub(crate) async fn ensure_images(
         .await
         .map(|_| ())
         .map_err(|e| Failure::new(e.message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scale_specifiers_parse() {
+        assert_eq!(
+            parse_scale(&["web=3".to_string()]).ok(),
+            Some(vec![("web".to_string(), 3)])
+        );
+        assert!(parse_scale(&["web".to_string()]).is_err());
+        assert!(parse_scale(&["web=x".to_string()]).is_err());
+    }
 }
