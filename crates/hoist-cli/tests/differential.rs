@@ -6,7 +6,8 @@
 //! environment, `KEY=VALUE` lines) and `expect` (`error` when both tools must refuse the
 //! project). Both tools run in that folder with the same clean environment. The reference is
 //! found through `HOIST_REFERENCE_COMPOSE` (set by `scripts/test.sh`) or installed by
-//! `scripts/ensure-reference.sh`; without it these tests fail, they never skip.
+//! `scripts/ensure-reference.sh`; without it these tests fail, they never skip. The Hoist binary is
+//! Cargo's, or `HOIST_BIN` when set.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -29,6 +30,14 @@ fn reference() -> PathBuf {
         String::from_utf8_lossy(&out.stderr)
     );
     PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+}
+
+/// The Hoist binary under test: `HOIST_BIN` when set (useful when several worktrees share
+/// one target directory and overwrite each other's `target/debug/hoist`), else Cargo's.
+fn hoist() -> PathBuf {
+    std::env::var_os("HOIST_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_hoist")))
 }
 
 fn project_dir(name: &str) -> PathBuf {
@@ -80,7 +89,7 @@ fn sorted_lines(s: &str) -> Vec<String> {
 /// Compares the two tools on one project; panics with a readable diff on disagreement.
 fn compare(name: &str) {
     let dir = project_dir(name);
-    let hoist = PathBuf::from(env!("CARGO_BIN_EXE_hoist"));
+    let hoist = hoist();
     let reference = reference();
     let expect_error = read_lines(&dir.join("expect")).iter().any(|l| l == "error");
 
@@ -138,6 +147,23 @@ fn compare(name: &str) {
             text(&run(&reference, &dir, &args)),
         );
         assert_eq!(o, t, "{name}: `config --format {format}` output differs");
+    }
+    // The untyped model (`--no-interpolate`), byte for byte.
+    for format in ["yaml", "json"] {
+        let args = vec![
+            "config".to_string(),
+            "--no-interpolate".to_string(),
+            "--format".to_string(),
+            format.to_string(),
+        ];
+        let (o, t) = (
+            text(&run(&hoist, &dir, &args)),
+            text(&run(&reference, &dir, &args)),
+        );
+        assert_eq!(
+            o, t,
+            "{name}: `config --no-interpolate --format {format}` output differs"
+        );
     }
     // Listings. Docker Compose prints volumes and networks in random order: compare sorted.
     for flag in [
@@ -204,4 +230,6 @@ differential!(
     error_required_variable,
     error_undefined_network,
     error_dependency_cycle,
+    pre_start_hooks,
+    watch_initial_sync,
 );

@@ -45,6 +45,7 @@ struct Stages {
 /// Loads the project the options describe. `ctx` receives the files read even on failure.
 pub fn load(opts: &ProjectOptions, ctx: &mut LoadContext) -> Result<Project> {
     let (mut root, resolved, name) = load_model(opts, ctx)?;
+    canonical::prepare_for_binding(&mut root)?;
     let stages = stages(opts);
     let mut disabled = Mapping::new();
     let mut profiles = resolved.profiles.clone();
@@ -148,7 +149,13 @@ pub fn load_model(
                 Node::string(name.clone(), Span::SYNTHETIC),
             );
         }
-        canonical::normalize(&mut root, &name, &resolved.environment)?;
+        let no_env = IndexMap::new();
+        let lookup_env = if stages.interpolate {
+            &resolved.environment
+        } else {
+            &no_env
+        };
+        canonical::normalize(&mut root, &name, lookup_env)?;
     }
     Ok((root, resolved, name))
 }
@@ -222,7 +229,14 @@ impl FileLoader<'_> {
         if self.stages.resolve_paths {
             canonical::resolve_paths(&mut dict, working_dir)?;
         }
-        canonical::resolve_environment(&mut dict, env);
+        // Without interpolation, Docker Compose leaves valueless variables unresolved too.
+        let no_env = IndexMap::new();
+        let lookup_env = if self.stages.interpolate {
+            env
+        } else {
+            &no_env
+        };
+        canonical::resolve_environment(&mut dict, lookup_env);
         Ok(dict)
     }
 
@@ -257,6 +271,7 @@ impl FileLoader<'_> {
             env,
         };
         let mut dict = merge::merge_file(dict, cfg, path, working_dir, &mut ext)?;
+        canonical::rename_legacy_keys(&mut dict);
         if self.stages.validate {
             schema::validate(&dict)?;
         }
