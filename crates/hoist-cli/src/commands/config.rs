@@ -114,17 +114,24 @@ fn lines(items: impl IntoIterator<Item = String>) -> String {
 /// `--hash SVC[,SVC…]` or `--hash '*'`: `service <sha256>` lines, sorted by service name,
 /// hashing the environment as containers are created (env_file folded in).
 fn hashes(project: &Project, which: &str) -> Result<String, Failure> {
-    let names: Vec<String> = if which == "*" {
+    let mut names: Vec<String> = if which == "*" {
         project.service_names()
     } else {
         which.split(',').map(str::to_string).collect()
     };
+    // Docker Compose checks every name first, then prints once per service, sorted by name.
+    for name in &names {
+        if project.service(name).is_none() {
+            return Err(Failure::new(format!("no such service: {name}")));
+        }
+    }
+    names.sort();
+    names.dedup();
     let mut out = String::new();
     for name in names {
-        let service = project
-            .service(&name)
-            .ok_or_else(|| Failure::new(format!("no such service: {name}")))?;
-        out.push_str(&format!("{name} {}\n", service.config_hash()));
+        if let Some(service) = project.service(&name) {
+            out.push_str(&format!("{name} {}\n", service.config_hash()));
+        }
     }
     Ok(out)
 }
