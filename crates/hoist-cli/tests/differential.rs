@@ -310,4 +310,5 @@ differential!(
     extends_chain,
     opt_profile_star,
     config_commands,
+    unresolved_variables,
 );

@@ -149,15 +149,29 @@ pub fn load_model(
                 Node::string(name.clone(), Span::SYNTHETIC),
             );
         }
-        let no_env = IndexMap::new();
+        let restricted;
         let lookup_env = if stages.interpolate {
             &resolved.environment
         } else {
-            &no_env
+            restricted = resolution_env_without_interpolation(&resolved.environment);
+            &restricted
         };
         canonical::normalize(&mut root, &name, lookup_env)?;
     }
     Ok((root, resolved, name))
+}
+
+/// The environment valueless variables (`environment: [KEY]`, `build.args`, secrets from
+/// `environment`) are resolved from when interpolation is off: Docker Compose then only knows
+/// the `COMPOSE_PROJECT_NAME` it sets itself (files included with `include` still resolve from
+/// their own environment).
+fn resolution_env_without_interpolation(
+    env: &IndexMap<String, String>,
+) -> IndexMap<String, String> {
+    env.iter()
+        .filter(|(k, _)| k.as_str() == "COMPOSE_PROJECT_NAME")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
 }
 
 /// The project name: imperative (`-p`, `COMPOSE_PROJECT_NAME`), else the last non-empty
@@ -229,12 +243,12 @@ impl FileLoader<'_> {
         if self.stages.resolve_paths {
             canonical::resolve_paths(&mut dict, working_dir)?;
         }
-        // Without interpolation, Docker Compose leaves valueless variables unresolved too.
-        let no_env = IndexMap::new();
-        let lookup_env = if self.stages.interpolate {
+        let restricted;
+        let lookup_env = if self.stages.interpolate || !included.is_empty() {
             env
         } else {
-            &no_env
+            restricted = resolution_env_without_interpolation(env);
+            &restricted
         };
         canonical::resolve_environment(&mut dict, lookup_env);
         Ok(dict)

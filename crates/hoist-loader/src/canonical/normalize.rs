@@ -357,6 +357,8 @@ fn resolve_values(node: &mut Node, env: &IndexMap<String, String>, keep_unresolv
                     None => keep_unresolved,
                 }
             });
+            // An empty list here is a nil list in compose-go: YAML prints `[]`, JSON `null`
+            // (see `config`'s rendering of the untyped model).
         }
         _ => {}
     }

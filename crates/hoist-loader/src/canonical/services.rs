@@ -1,7 +1,5 @@
 //! [`canonicalize`]: compose-go's `transform.Canonical`, every short syntax to its long form.
 //!
-//! A long-syntax port's numeric `published` and numeric `driver_opts` values become strings.
-//!
 //! [`prepare_for_binding`] is the separate pass, run by `load` just before typed binding, that
 //! gives list/map attributes the single shape the typed model binds (the shape
 //! `docker compose config --format json` prints): compose-go does those conversions while
@@ -121,7 +119,8 @@ fn canonical_service(service: &mut Node, path: &str, options: CanonicalOptions) 
 /// `deploy.labels`, `build.args` and `build.labels` become mappings with string values,
 /// `command` and `entrypoint` strings are shell-split, a `healthcheck.test` string becomes
 /// `["CMD-SHELL", …]`, `extra_hosts` become `host=ip` lists, `dns_search` and `tmpfs`
-/// strings become lists, and numeric logging and device-request options become strings.
+/// strings become lists, numeric logging, device-request and `driver_opts` options become
+/// strings, and so does a long-syntax port's numeric `published`.
 ///
 /// Run it on the result of [`crate::load::load_model`], before the project operations and
 /// [`crate::model::Project::from_node`].
@@ -145,12 +144,14 @@ pub fn prepare_for_binding(root: &mut Node) -> Result<()> {
         };
         for resource in &mut resources.entries {
             let path = format!("{kind}.{}.labels", resource.key);
-            if let Some(labels) = resource
-                .value
-                .as_map_mut()
-                .and_then(|r| r.get_mut("labels"))
-            {
+            let Some(res) = resource.value.as_map_mut() else {
+                continue;
+            };
+            if let Some(labels) = res.get_mut("labels") {
                 list_to_map(labels, &path, ListValue::Empty)?;
+            }
+            if let Some(options) = res.get_mut("driver_opts") {
+                stringify_values(options);
             }
         }
     }
@@ -174,6 +175,19 @@ fn binding_service(service: &mut Node, path: &str) -> Result<()> {
             "extra_hosts" => canonical_extra_hosts(node, &p)?,
             "healthcheck" => canonical_healthcheck(node),
             "pre_start" => for_each_item(node, &p, binding_service)?,
+            // The typed model reads `published` as a string (`8080` and `"8080"` agree).
+            "ports" => {
+                if let Value::Seq(ports) = &mut node.value {
+                    for port in ports.iter_mut() {
+                        let published = port.as_map_mut().and_then(|m| m.get_mut("published"));
+                        if let Some(published) = published {
+                            if let Value::Int(n) = published.value {
+                                published.value = Value::String(n.to_string());
+                            }
+                        }
+                    }
+                }
+            }
             "deploy" => {
                 if let Some(labels) = node.as_map_mut().and_then(|d| d.get_mut("labels")) {
                     list_to_map(labels, &child_path(&p, "labels"), ListValue::Empty)?;
@@ -578,18 +592,8 @@ fn canonical_ports(node: &mut Node, path: &str, options: CanonicalOptions) -> Re
     for (i, item) in items.iter().enumerate() {
         let ip = index_path(path, i);
         let spec = match &item.value {
-            Value::Map(long) => {
-                // The typed model reads `published` as a string (`8080` and `"8080"` agree).
-                let mut long = long.clone();
-                if let Some(published) = long.get_mut("published") {
-                    if let Value::Int(n) = published.value {
-                        published.value = Value::String(n.to_string());
-                    }
-                }
-                ports.push(Node {
-                    value: Value::Map(long),
-                    ..item.clone()
-                });
+            Value::Map(_) => {
+                ports.push(item.clone());
                 continue;
             }
             Value::Int(n) => n.to_string(),
@@ -800,9 +804,6 @@ fn canonical_resource(node: &mut Node, path: &str, warnings: &mut Vec<LoadError>
     let Some(resource) = node.as_map_mut() else {
         return Ok(());
     };
-    if let Some(options) = resource.get_mut("driver_opts") {
-        stringify_values(options);
-    }
     let Some(external) = resource.get("external") else {
         return Ok(());
     };
