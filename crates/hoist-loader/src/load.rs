@@ -88,6 +88,29 @@ pub fn load(opts: &ProjectOptions, ctx: &mut LoadContext) -> Result<Project> {
     Ok(project)
 }
 
+/// Loads a project whose only compose file is `text` (read as `-f -`), with `dir` as the
+/// working directory and `env` as the whole process environment: an in-memory entry point for
+/// tests and fuzzing. Returns the context too, for rendering errors.
+pub fn load_from_str(
+    text: &str,
+    dir: &Path,
+    env: &[(&str, &str)],
+) -> (Result<Project>, LoadContext) {
+    let opts = ProjectOptions {
+        files: vec!["-".to_string()],
+        stdin: Some(text.to_string()),
+        cwd: dir.to_path_buf(),
+        os_env: env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        ..ProjectOptions::default()
+    };
+    let mut ctx = LoadContext::default();
+    let project = load(&opts, &mut ctx);
+    (project, ctx)
+}
+
 fn stages(opts: &ProjectOptions) -> Stages {
     Stages {
         interpolate: !opts.no_interpolate,
