@@ -156,7 +156,7 @@ pub fn load_model(
         stages,
         env: resolved.environment.clone(),
     };
-    let mut root = loader.load_files(&files, &resolved.working_dir, &resolved.environment, &[])?;
+    let mut root = loader.load_files(files, &resolved.working_dir, &resolved.environment, &[])?;
     if root.as_map().is_none_or(Mapping::is_empty) {
         return Err(LoadError::new("empty compose file"));
     }
@@ -250,7 +250,7 @@ impl FileLoader<'_> {
     /// and environment resolution.
     fn load_files(
         &mut self,
-        files: &[(PathBuf, Vec<Node>)],
+        files: Vec<(PathBuf, Vec<Node>)>,
         working_dir: &Path,
         env: &IndexMap<String, String>,
         included: &[PathBuf],
@@ -258,8 +258,7 @@ impl FileLoader<'_> {
         let mut dict = Node::map(Span::SYNTHETIC);
         for (path, docs) in files {
             for doc in docs {
-                dict =
-                    self.process_document(dict, doc.clone(), path, working_dir, env, included)?;
+                dict = self.process_document(dict, doc, &path, working_dir, env, included)?;
             }
         }
         canonical::set_defaults(&mut dict)?;
@@ -429,7 +428,7 @@ impl FileLoader<'_> {
             self.stages.resolve_paths = true;
             self.stages.normalize = false;
             self.stages.consistency = false;
-            let imported = self.load_files(&files, &project_dir, &sub_env, included);
+            let imported = self.load_files(files, &project_dir, &sub_env, included);
             self.stages = saved;
             import_resources(dict, cfg, imported?)?;
         }
