@@ -40,7 +40,7 @@ fn has_profile(service: &Node, profiles: &[String]) -> bool {
 /// Moves services whose profiles are all inactive out of `root.services` into `disabled`.
 /// Services already in `disabled` whose profile became active move back.
 pub fn apply_profiles(root: &mut Node, disabled: &mut Mapping, profiles: &[String]) {
-    let mut all = services(root).cloned().unwrap_or_default();
+    let mut all = services_mut(root).map(std::mem::take).unwrap_or_default();
     all.entries
         .append(&mut std::mem::take(&mut disabled.entries));
     all.entries.sort_by(|a, b| a.key.cmp(&b.key));
