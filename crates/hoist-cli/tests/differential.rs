@@ -4,12 +4,18 @@
 //! Each folder under `tests/projects/` is one project. It holds the compose files and
 //! optionally `args` (global arguments, one per line, e.g. `-f` and `a.yaml`), `env` (extra
 //! environment, `KEY=VALUE` lines) and `expect` (`error` when both tools must refuse the
-//! project). Both tools run in that folder with the same clean environment. The reference is
+//! project), `cwd` (a sub-folder, relative to the project, to run in instead), `stdin` (a
+//! file fed to standard input) and `cmd` (extra command lines, one per line, split on
+//! whitespace, run after the global arguments: their standard output, exit status and any
+//! `-o FILE` they write must match). Both tools run in that folder with the same clean
+//! environment. The reference is
 //! found through `HOIST_REFERENCE_COMPOSE` (set by `scripts/test.sh`) or installed by
-//! `scripts/ensure-reference.sh`; without it these tests fail, they never skip.
+//! `scripts/ensure-reference.sh`; without it these tests fail, they never skip. The Hoist binary is
+//! Cargo's, or `HOIST_BIN` when set.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 fn reference() -> PathBuf {
     if let Some(p) = std::env::var_os("HOIST_REFERENCE_COMPOSE") {
@@ -31,6 +37,14 @@ fn reference() -> PathBuf {
     PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
 }
 
+/// The Hoist binary under test: `HOIST_BIN` when set (useful when several worktrees share
+/// one target directory and overwrite each other's `target/debug/hoist`), else Cargo's.
+fn hoist() -> PathBuf {
+    std::env::var_os("HOIST_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_hoist")))
+}
+
 fn project_dir(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/projects")
@@ -49,22 +63,80 @@ fn read_lines(path: &Path) -> Vec<String> {
 }
 
 fn run(program: &Path, dir: &Path, args: &[String]) -> Output {
+    let cwd = match read_lines(&dir.join("cwd")).first() {
+        Some(sub) => dir.join(sub),
+        None => dir.to_path_buf(),
+    };
     let mut cmd = Command::new(program);
-    cmd.current_dir(dir).env_clear();
+    cmd.current_dir(&cwd).env_clear();
     for key in ["PATH", "HOME"] {
         if let Some(v) = std::env::var_os(key) {
             cmd.env(key, v);
         }
     }
-    cmd.env("PWD", dir);
+    cmd.env("PWD", &cwd);
     for line in read_lines(&dir.join("env")) {
         if let Some((k, v)) = line.split_once('=') {
             cmd.env(k, v);
         }
     }
     cmd.args(read_lines(&dir.join("args"))).args(args);
-    cmd.output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()))
+    let stdin_file = dir.join("stdin");
+    if !stdin_file.is_file() {
+        return cmd
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()));
+    }
+    let input = std::fs::read(&stdin_file).expect("read the stdin file");
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()));
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(&input).expect("write stdin");
+    }
+    child.wait_with_output().expect("wait for the command")
+}
+
+/// Runs one `cmd` line with both tools: same exit status, same standard output, and the
+/// same content in the file named by `-o`, if any.
+fn compare_command(name: &str, dir: &Path, hoist: &Path, reference: &Path, line: &str) {
+    let args: Vec<String> = line.split_whitespace().map(str::to_string).collect();
+    let output_file = args
+        .iter()
+        .position(|a| a == "-o" || a == "--output")
+        .and_then(|i| args.get(i + 1))
+        .map(|f| dir.join(f));
+    let mut results = Vec::new();
+    for program in [hoist, reference] {
+        if let Some(f) = &output_file {
+            let _ = std::fs::remove_file(f);
+        }
+        let out = run(program, dir, &args);
+        let written = output_file
+            .as_ref()
+            .map(|f| std::fs::read_to_string(f).unwrap_or_default());
+        if let Some(f) = &output_file {
+            let _ = std::fs::remove_file(f);
+        }
+        results.push((out, written));
+    }
+    let (ours, theirs) = (&results[0], &results[1]);
+    assert_eq!(
+        ours.0.status.success(),
+        theirs.0.status.success(),
+        "{name}: `{line}` exit status differs (hoist stderr: {}; reference stderr: {})",
+        String::from_utf8_lossy(&ours.0.stderr),
+        String::from_utf8_lossy(&theirs.0.stderr)
+    );
+    assert_eq!(
+        text(&ours.0),
+        text(&theirs.0),
+        "{name}: `{line}` output differs"
+    );
+    assert_eq!(ours.1, theirs.1, "{name}: `{line}` output file differs");
 }
 
 fn text(out: &Output) -> String {
@@ -80,7 +152,7 @@ fn sorted_lines(s: &str) -> Vec<String> {
 /// Compares the two tools on one project; panics with a readable diff on disagreement.
 fn compare(name: &str) {
     let dir = project_dir(name);
-    let hoist = PathBuf::from(env!("CARGO_BIN_EXE_hoist"));
+    let hoist = hoist();
     let reference = reference();
     let expect_error = read_lines(&dir.join("expect")).iter().any(|l| l == "error");
 
@@ -94,6 +166,9 @@ fn compare(name: &str) {
         &dir,
         &["config".into(), "--format".into(), "json".into()],
     );
+    for line in read_lines(&dir.join("cmd")) {
+        compare_command(name, &dir, &hoist, &reference, &line);
+    }
     if expect_error {
         assert!(
             !theirs.status.success(),
@@ -138,6 +213,23 @@ fn compare(name: &str) {
             text(&run(&reference, &dir, &args)),
         );
         assert_eq!(o, t, "{name}: `config --format {format}` output differs");
+    }
+    // The untyped model (`--no-interpolate`), byte for byte.
+    for format in ["yaml", "json"] {
+        let args = vec![
+            "config".to_string(),
+            "--no-interpolate".to_string(),
+            "--format".to_string(),
+            format.to_string(),
+        ];
+        let (o, t) = (
+            text(&run(&hoist, &dir, &args)),
+            text(&run(&reference, &dir, &args)),
+        );
+        assert_eq!(
+            o, t,
+            "{name}: `config --no-interpolate --format {format}` output differs"
+        );
     }
     // Listings. Docker Compose prints volumes and networks in random order: compare sorted.
     for flag in [
@@ -204,4 +296,19 @@ differential!(
     error_required_variable,
     error_undefined_network,
     error_dependency_cycle,
+    pre_start_hooks,
+    watch_initial_sync,
+    opt_stdin,
+    opt_compose_file_env,
+    opt_env_files,
+    opt_project_directory,
+    opt_dotenv_profiles_name,
+    error_invalid_project_name,
+    opt_discovery_subdir,
+    multi_document,
+    include_project_directory,
+    extends_chain,
+    opt_profile_star,
+    config_commands,
+    unresolved_variables,
 );

@@ -164,11 +164,16 @@ fn walk(
 ) -> Result<()> {
     match &mut node.value {
         Value::String(text) => {
+            let cast = cast_for(path);
+            // Most strings hold no variable and need no cast: leave them untouched.
+            if cast.is_none() && !text.contains('$') {
+                return Ok(());
+            }
             let substituted = match substitute_with_warnings(text, lookup, warnings) {
                 Ok(s) => s,
                 Err(err) => return Err(substitute_error(&err, path, node.span)),
             };
-            node.value = match cast_for(path) {
+            node.value = match cast {
                 None => Value::String(substituted),
                 Some(cast) => match apply_cast(cast, &substituted, warnings) {
                     Ok(v) => v,
@@ -279,17 +284,20 @@ fn cast_for(path: &[Step]) -> Option<Cast> {
 }
 
 fn path_matches(path: &[Step], pattern: &str) -> bool {
-    let parts: Vec<&str> = pattern.split('.').collect();
-    parts.len() == path.len()
-        && parts
-            .iter()
-            .zip(path)
-            .all(|(part, step)| match (*part, step) {
-                ("*", _) => true,
-                ("[]", Step::Index(_)) => true,
-                (p, Step::Key(k)) => p == k,
-                (_, Step::Index(_)) => false,
-            })
+    // Called for every string of the model: no allocation.
+    let mut parts = pattern.split('.');
+    for step in path {
+        let matched = match (parts.next(), step) {
+            (None, _) => false,
+            (Some("*"), _) | (Some("[]"), Step::Index(_)) => true,
+            (Some(p), Step::Key(k)) => p == k,
+            (Some(_), Step::Index(_)) => false,
+        };
+        if !matched {
+            return false;
+        }
+    }
+    parts.next().is_none()
 }
 
 /// Converts `text` with `cast`; the error is the Go error text (`strconv.Atoi: parsing "x":

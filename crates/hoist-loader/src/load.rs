@@ -45,6 +45,7 @@ struct Stages {
 /// Loads the project the options describe. `ctx` receives the files read even on failure.
 pub fn load(opts: &ProjectOptions, ctx: &mut LoadContext) -> Result<Project> {
     let (mut root, resolved, name) = load_model(opts, ctx)?;
+    canonical::prepare_for_binding(&mut root)?;
     let stages = stages(opts);
     let mut disabled = Mapping::new();
     let mut profiles = resolved.profiles.clone();
@@ -85,6 +86,29 @@ pub fn load(opts: &ProjectOptions, ctx: &mut LoadContext) -> Result<Project> {
         .collect();
     project.profiles = profiles;
     Ok(project)
+}
+
+/// Loads a project whose only compose file is `text` (read as `-f -`), with `dir` as the
+/// working directory and `env` as the whole process environment: an in-memory entry point for
+/// tests and fuzzing. Returns the context too, for rendering errors.
+pub fn load_from_str(
+    text: &str,
+    dir: &Path,
+    env: &[(&str, &str)],
+) -> (Result<Project>, LoadContext) {
+    let opts = ProjectOptions {
+        files: vec!["-".to_string()],
+        stdin: Some(text.to_string()),
+        cwd: dir.to_path_buf(),
+        os_env: env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        ..ProjectOptions::default()
+    };
+    let mut ctx = LoadContext::default();
+    let project = load(&opts, &mut ctx);
+    (project, ctx)
 }
 
 fn stages(opts: &ProjectOptions) -> Stages {
@@ -132,7 +156,7 @@ pub fn load_model(
         stages,
         env: resolved.environment.clone(),
     };
-    let mut root = loader.load_files(&files, &resolved.working_dir, &resolved.environment, &[])?;
+    let mut root = loader.load_files(files, &resolved.working_dir, &resolved.environment, &[])?;
     if root.as_map().is_none_or(Mapping::is_empty) {
         return Err(LoadError::new("empty compose file"));
     }
@@ -148,9 +172,29 @@ pub fn load_model(
                 Node::string(name.clone(), Span::SYNTHETIC),
             );
         }
-        canonical::normalize(&mut root, &name, &resolved.environment)?;
+        let restricted;
+        let lookup_env = if stages.interpolate {
+            &resolved.environment
+        } else {
+            restricted = resolution_env_without_interpolation(&resolved.environment);
+            &restricted
+        };
+        canonical::normalize(&mut root, &name, lookup_env)?;
     }
     Ok((root, resolved, name))
+}
+
+/// The environment valueless variables (`environment: [KEY]`, `build.args`, secrets from
+/// `environment`) are resolved from when interpolation is off: Docker Compose then only knows
+/// the `COMPOSE_PROJECT_NAME` it sets itself (files included with `include` still resolve from
+/// their own environment).
+fn resolution_env_without_interpolation(
+    env: &IndexMap<String, String>,
+) -> IndexMap<String, String> {
+    env.iter()
+        .filter(|(k, _)| k.as_str() == "COMPOSE_PROJECT_NAME")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
 }
 
 /// The project name: imperative (`-p`, `COMPOSE_PROJECT_NAME`), else the last non-empty
@@ -206,7 +250,7 @@ impl FileLoader<'_> {
     /// and environment resolution.
     fn load_files(
         &mut self,
-        files: &[(PathBuf, Vec<Node>)],
+        files: Vec<(PathBuf, Vec<Node>)>,
         working_dir: &Path,
         env: &IndexMap<String, String>,
         included: &[PathBuf],
@@ -214,15 +258,21 @@ impl FileLoader<'_> {
         let mut dict = Node::map(Span::SYNTHETIC);
         for (path, docs) in files {
             for doc in docs {
-                dict =
-                    self.process_document(dict, doc.clone(), path, working_dir, env, included)?;
+                dict = self.process_document(dict, doc, &path, working_dir, env, included)?;
             }
         }
         canonical::set_defaults(&mut dict)?;
         if self.stages.resolve_paths {
             canonical::resolve_paths(&mut dict, working_dir)?;
         }
-        canonical::resolve_environment(&mut dict, env);
+        let restricted;
+        let lookup_env = if self.stages.interpolate || !included.is_empty() {
+            env
+        } else {
+            restricted = resolution_env_without_interpolation(env);
+            &restricted
+        };
+        canonical::resolve_environment(&mut dict, lookup_env);
         Ok(dict)
     }
 
@@ -257,6 +307,7 @@ impl FileLoader<'_> {
             env,
         };
         let mut dict = merge::merge_file(dict, cfg, path, working_dir, &mut ext)?;
+        canonical::rename_legacy_keys(&mut dict);
         if self.stages.validate {
             schema::validate(&dict)?;
         }
@@ -377,7 +428,7 @@ impl FileLoader<'_> {
             self.stages.resolve_paths = true;
             self.stages.normalize = false;
             self.stages.consistency = false;
-            let imported = self.load_files(&files, &project_dir, &sub_env, included);
+            let imported = self.load_files(files, &project_dir, &sub_env, included);
             self.stages = saved;
             import_resources(dict, cfg, imported?)?;
         }

@@ -40,7 +40,7 @@ fn has_profile(service: &Node, profiles: &[String]) -> bool {
 /// Moves services whose profiles are all inactive out of `root.services` into `disabled`.
 /// Services already in `disabled` whose profile became active move back.
 pub fn apply_profiles(root: &mut Node, disabled: &mut Mapping, profiles: &[String]) {
-    let mut all = services(root).cloned().unwrap_or_default();
+    let mut all = services_mut(root).map(std::mem::take).unwrap_or_default();
     all.entries
         .append(&mut std::mem::take(&mut disabled.entries));
     all.entries.sort_by(|a, b| a.key.cmp(&b.key));
@@ -271,12 +271,7 @@ fn path_of(service: &str, rest: &str) -> String {
 pub fn check_consistency(root: &Node, disabled: &Mapping) -> Result<()> {
     let empty = Mapping::new();
     let top = root.as_map().unwrap_or(&empty);
-    let resources = |key: &str| {
-        top.get(key)
-            .and_then(Node::as_map)
-            .cloned()
-            .unwrap_or_default()
-    };
+    let resources = |key: &str| top.get(key).and_then(Node::as_map).unwrap_or(&empty);
     let (networks, volumes, secrets, configs, models) = (
         resources("networks"),
         resources("volumes"),
@@ -284,7 +279,7 @@ pub fn check_consistency(root: &Node, disabled: &Mapping) -> Result<()> {
         resources("configs"),
         resources("models"),
     );
-    let svcs = services(root).cloned().unwrap_or_default();
+    let svcs = services(root).unwrap_or(&empty);
     let undefined =
         |kind: &str, name: &str, service: &str, known: &Mapping, span: Span, path: String| {
             let mut err = LoadError::at(
@@ -378,7 +373,7 @@ pub fn check_consistency(root: &Node, disabled: &Mapping) -> Result<()> {
                     "network",
                     &n.key,
                     name,
-                    &networks,
+                    networks,
                     n.key_span,
                     path_of(name, ".networks"),
                 ));
@@ -462,7 +457,7 @@ pub fn check_consistency(root: &Node, disabled: &Mapping) -> Result<()> {
                         "volume",
                         src_name,
                         name,
-                        &volumes,
+                        volumes,
                         src.span,
                         path_of(name, &format!(".volumes[{i}]")),
                     ));
@@ -509,7 +504,7 @@ pub fn check_consistency(root: &Node, disabled: &Mapping) -> Result<()> {
                     "model",
                     &m.key,
                     name,
-                    &models,
+                    models,
                     m.key_span,
                     path_of(name, ".models"),
                 ));
@@ -554,7 +549,7 @@ pub fn check_consistency(root: &Node, disabled: &Mapping) -> Result<()> {
             .with_path(format!("secrets.{}", e.key)));
         }
     }
-    check_cycles(&svcs)
+    check_cycles(svcs)
 }
 
 fn int_at(m: &Mapping, path: &[&str]) -> Option<(i64, Span)> {

@@ -105,14 +105,17 @@ fn upstream_normalize_cases() {
                 "hybrid": {"image": "ubuntu", "build": {"context": "."}, "pre_start": [{"command": ["bootstrap"]}]},
             }}),
             vec![],
+            // Docker Compose v5.6.1 also completes hooks with the service's networks.
             json!({"name": "myProject", "services": {
                 "app": {"image": "alpine", "networks": {"default": null}, "pre_start": [
-                    {"command": ["migrate"], "image": "alpine"},
-                    {"image": "busybox", "command": ["chown", "-R", "1000:1000", "/data"]}]},
+                    {"command": ["migrate"], "image": "alpine", "networks": {"default": null}},
+                    {"image": "busybox", "command": ["chown", "-R", "1000:1000", "/data"],
+                     "networks": {"default": null}}]},
                 "builder": {"build": {"context": ".", "dockerfile": "Dockerfile"}, "networks": {"default": null},
-                            "pre_start": [{"command": ["init"]}]},
+                            "pre_start": [{"command": ["init"], "networks": {"default": null}}]},
                 "hybrid": {"image": "ubuntu", "build": {"context": ".", "dockerfile": "Dockerfile"},
-                           "networks": {"default": null}, "pre_start": [{"command": ["bootstrap"], "image": "ubuntu"}]},
+                           "networks": {"default": null},
+                           "pre_start": [{"command": ["bootstrap"], "image": "ubuntu", "networks": {"default": null}}]},
             }, "networks": default_net.clone()}),
         ),
     ];

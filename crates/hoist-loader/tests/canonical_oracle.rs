@@ -4,8 +4,8 @@
 //! real `docker compose config --format json` printed for it (or its error message); it is
 //! produced by `fixtures/canonical/gen.py`. Each case runs the model through the whole
 //! canonical stage (canonicalize, omit_empty, set_defaults, resolve_paths,
-//! resolve_environment, and normalize unless the case ran the oracle with `--no-normalize`)
-//! and compares the attributes the case names. Cases run with `--no-interpolate` keep
+//! resolve_environment, and normalize unless the case ran the oracle with `--no-normalize`,
+//! then the binding-time shapes of `prepare_for_binding`) and compares the attributes the case names. Cases run with `--no-interpolate` keep
 //! unparsable short syntax, as compose-go does when interpolation is skipped.
 //!
 //! The oracle prints the *typed* model; a few differences are rendering choices of the typed
@@ -17,8 +17,8 @@
 use std::path::{Path, PathBuf};
 
 use hoist_loader::canonical::{
-    canonicalize, canonicalize_with, normalize, omit_empty, resolve_environment, set_defaults,
-    CanonicalOptions, PathResolver,
+    canonicalize, canonicalize_with, normalize, omit_empty, prepare_for_binding,
+    resolve_environment, set_defaults, CanonicalOptions, PathResolver,
 };
 use hoist_loader::{Node, Span};
 use indexmap::IndexMap;
@@ -48,6 +48,7 @@ fn run_stage(model: &J, env: &IndexMap<String, String>, flags: &[J]) -> Result<J
     if !flags.contains(&json!("--no-normalize")) {
         normalize(&mut root, "canon", env).map_err(fail)?;
     }
+    prepare_for_binding(&mut root).map_err(fail)?;
     Ok(root.to_json())
 }
 

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use hoist_loader::canonical::{
     canonicalize, canonicalize_reporting, canonicalize_with, normalize, parse_volume_spec,
-    resolve_environment, set_defaults, CanonicalOptions, PathResolver,
+    prepare_for_binding, resolve_environment, set_defaults, CanonicalOptions, PathResolver,
 };
 use hoist_loader::{Node, Span};
 use indexmap::IndexMap;
@@ -489,7 +489,9 @@ fn type_errors_carry_span_and_path() {
         ("extra_hosts", json!(["x"]), "services.foo.extra_hosts[0]"),
     ] {
         let mut root = node(json!({"services": {"foo": {key: value}}}));
-        let err = canonicalize(&mut root).expect_err(key);
+        let err = canonicalize(&mut root)
+            .and_then(|()| prepare_for_binding(&mut root))
+            .expect_err(key);
         assert_eq!(err.path.as_deref(), Some(path), "{key}: {}", err.message);
     }
 }
@@ -591,7 +593,11 @@ fn normalize_pre_start_image_and_pull_policy() {
     assert_eq!(foo["pull_policy"], json!("missing"));
     assert_eq!(
         foo["pre_start"],
-        json!([{"command": ["a"], "image": "img"}, {"command": ["b"], "image": "other"}])
+        // Checked with Docker Compose v5.6.1: hooks also inherit the normalised pull policy.
+        json!([
+            {"command": ["a"], "image": "img", "pull_policy": "missing"},
+            {"command": ["b"], "image": "other", "pull_policy": "missing"}
+        ])
     );
     assert!(
         foo.get("networks").is_none(),
@@ -611,9 +617,10 @@ fn resolve_environment_from_project_env() {
     canonicalize(&mut root).unwrap();
     resolve_environment(&mut root, &env(&[("B", "two")]));
     let out = root.to_json();
+    // The list form stays a list in the untyped model (`prepare_for_binding` maps it later).
     assert_eq!(
         out["services"]["foo"]["environment"],
-        json!({"A": "1", "B": "two", "C": null})
+        json!(["A=1", "B=two", "C"])
     );
     assert_eq!(out["secrets"]["s"]["x-#value"], json!("two"));
     assert!(out["secrets"]["t"].get("x-#value").is_none());

@@ -47,7 +47,8 @@ pub fn run(global: &GlobalOptions, args: &ConfigArgs) -> Result<(), Failure> {
         let value = sorted_json(root.to_json());
         let text = match args.format.unwrap_or_default() {
             ConfigFormat::Yaml => yaml_out::to_go_yaml(&value),
-            ConfigFormat::Json => json::to_go_json_pretty(&value),
+            ConfigFormat::Json if args.no_normalize => json::to_go_json_pretty(&value),
+            ConfigFormat::Json => json::to_go_json_pretty(&resolved_lists_as_nil(value)),
         };
         return emit(args, text);
     }
@@ -114,19 +115,46 @@ fn lines(items: impl IntoIterator<Item = String>) -> String {
 /// `--hash SVC[,SVC…]` or `--hash '*'`: `service <sha256>` lines, sorted by service name,
 /// hashing the environment as containers are created (env_file folded in).
 fn hashes(project: &Project, which: &str) -> Result<String, Failure> {
-    let names: Vec<String> = if which == "*" {
+    let mut names: Vec<String> = if which == "*" {
         project.service_names()
     } else {
         which.split(',').map(str::to_string).collect()
     };
+    // Docker Compose checks every name first, then prints once per service, sorted by name.
+    for name in &names {
+        if project.service(name).is_none() {
+            return Err(Failure::new(format!("no such service: {name}")));
+        }
+    }
+    names.sort();
+    names.dedup();
     let mut out = String::new();
     for name in names {
-        let service = project
-            .service(&name)
-            .ok_or_else(|| Failure::new(format!("no such service: {name}")))?;
-        out.push_str(&format!("{name} {}\n", service.config_hash()));
+        if let Some(service) = project.service(&name) {
+            out.push_str(&format!("{name} {}\n", service.config_hash()));
+        }
     }
     Ok(out)
+}
+
+/// Normalisation rebuilds every service's `environment` and `build.args` list, and compose-go
+/// leaves an empty result as a nil list, which its JSON encoder prints as `null` (YAML as `[]`).
+fn resolved_lists_as_nil(mut value: serde_json::Value) -> serde_json::Value {
+    let empty =
+        |v: Option<&serde_json::Value>| v.and_then(|v| v.as_array()).is_some_and(Vec::is_empty);
+    if let Some(services) = value.get_mut("services").and_then(|s| s.as_object_mut()) {
+        for service in services.values_mut() {
+            if empty(service.get("environment")) {
+                service["environment"] = serde_json::Value::Null;
+            }
+            if let Some(build) = service.get_mut("build") {
+                if empty(build.get("args")) {
+                    build["args"] = serde_json::Value::Null;
+                }
+            }
+        }
+    }
+    value
 }
 
 /// Sorts the keys of every JSON object, as Go does when it prints a `map[string]any`.

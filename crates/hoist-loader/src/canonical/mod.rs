@@ -4,6 +4,8 @@
 //! It mirrors compose-go's steps, one public function per step, so the pipeline can call them
 //! in compose-go's order:
 //!
+//! 0. [`rename_legacy_keys`] (per file, after merge, before validation): experimental key
+//!    spellings to the standard ones;
 //! 1. [`canonicalize`] (per file, after merge and validation): every short syntax to its long
 //!    form (ports, volumes, devices, `depends_on`, `networks`, secrets, `env_file`, `build`,
 //!    `extends`, `gpus`, `external: {name}`, `ssh`, list/map shapes, `command` shell-split…);
@@ -14,13 +16,17 @@
 //! 5. [`resolve_environment`]: bare `K` entries in `environment`, secret and config
 //!    `environment` sources, from the project environment;
 //! 6. [`normalize`]: project name, default network, implicit `depends_on`, build defaults,
-//!    resource default names, `pull_policy` aliases.
+//!    resource default names, `pull_policy` aliases, `pre_start` inheritance;
+//! 7. [`prepare_for_binding`] (only on the way to the typed model, not part of the untyped
+//!    model `config --no-interpolate` prints): the shapes compose-go gives while binding
+//!    (`command` split, `environment`/`labels` as mappings, `healthcheck.test`…).
 //!
 //! Nodes generated from a short-syntax value carry that value's span, so later errors still
 //! point at what the user wrote.
 
 mod defaults;
 mod environment;
+mod legacy;
 mod normalize;
 mod paths;
 mod ports;
@@ -30,10 +36,13 @@ mod volumes;
 
 pub use defaults::{omit_empty, set_defaults};
 pub use environment::{resolve_environment, ENVIRONMENT_VALUE_KEY};
+pub use legacy::rename_legacy_keys;
 pub use normalize::normalize;
 pub use paths::{is_remote_reference, resolve_paths, PathResolver};
 pub use ports::{parse_port_spec, PortMapping};
-pub use services::{canonicalize, canonicalize_reporting, canonicalize_with, CanonicalOptions};
+pub use services::{
+    canonicalize, canonicalize_reporting, canonicalize_with, prepare_for_binding, CanonicalOptions,
+};
 pub use shell::split_command_line;
 pub use volumes::{parse_volume_spec, VolumeSpec};
 

@@ -7,14 +7,15 @@
 //! `links`, `service:X` namespaces (`network_mode`, `ipc`, `pid`, `uts`, `cgroup`) and
 //! `volumes_from` imply; cleans volume targets; fills `build` defaults and resolves valueless
 //! `build.args` and `environment` entries; names resources `<project>_<key>` (or `<key>` when
-//! external); maps `pull_policy: if_not_present` to `missing`; and lets `pre_start` hooks
-//! inherit the service image.
+//! external); maps `pull_policy: if_not_present` to `missing`; and completes `pre_start` hooks
+//! with the service's container attributes (image, networks, environment…).
 
 use indexmap::IndexMap;
 
 use super::volumes::clean_path;
 use super::{bool_node, map_node, null_node, scalar_text, str_node};
 use crate::error::{LoadError, Result};
+use crate::merge::{enforce_unicity, merge_service};
 use crate::node::{Mapping, Node, Value};
 use crate::source::Span;
 
@@ -146,7 +147,7 @@ fn normalize_service(svc: &mut Mapping, span: Span, env: &IndexMap<String, Strin
         resolve_values(environment, env, true);
     }
 
-    inherit_pre_start_image(svc);
+    inherit_into_pre_start_hooks(svc);
 
     let mut implied: Vec<(String, Node)> = Vec::new();
     if let Some(Value::Seq(links)) = svc.get("links").map(|n| &n.value) {
@@ -200,27 +201,126 @@ fn normalize_service(svc: &mut Mapping, span: Span, env: &IndexMap<String, Strin
     }
 }
 
-/// `pre_start` hooks without an `image` run the service's image.
-fn inherit_pre_start_image(svc: &mut Mapping) {
-    let Some(image) = svc
-        .get("image")
-        .and_then(Node::as_str)
-        .filter(|i| !i.is_empty())
-        .map(str::to_string)
-    else {
-        return;
-    };
+/// The container attributes a `pre_start` hook inherits from its service (the schema's
+/// `container_spec`, except `volumes`, which a hook only has when it declares them).
+const HOOK_INHERITED_KEYS: &[&str] = &[
+    "annotations",
+    "blkio_config",
+    "cap_add",
+    "cap_drop",
+    "cgroup",
+    "cgroup_parent",
+    "command",
+    "configs",
+    "cpu_count",
+    "cpu_percent",
+    "cpu_period",
+    "cpu_quota",
+    "cpu_rt_period",
+    "cpu_rt_runtime",
+    "cpu_shares",
+    "cpus",
+    "cpuset",
+    "credential_spec",
+    "device_cgroup_rules",
+    "devices",
+    "dns",
+    "dns_opt",
+    "dns_search",
+    "domainname",
+    "entrypoint",
+    "env_file",
+    "environment",
+    "extra_hosts",
+    "gpus",
+    "group_add",
+    "hostname",
+    "image",
+    "init",
+    "ipc",
+    "isolation",
+    "label_file",
+    "labels",
+    "logging",
+    "mac_address",
+    "mem_limit",
+    "mem_reservation",
+    "mem_swappiness",
+    "memswap_limit",
+    "models",
+    "network_mode",
+    "networks",
+    "oom_kill_disable",
+    "oom_score_adj",
+    "pid",
+    "pids_limit",
+    "platform",
+    "privileged",
+    "pull_policy",
+    "pull_refresh_after",
+    "read_only",
+    "runtime",
+    "secrets",
+    "security_opt",
+    "shm_size",
+    "stop_grace_period",
+    "stop_signal",
+    "storage_opt",
+    "sysctls",
+    "tmpfs",
+    "ulimits",
+    "use_api_socket",
+    "user",
+    "userns_mode",
+    "uts",
+    "volumes_from",
+    "working_dir",
+];
+
+/// Completes every `pre_start` hook with the service's container attributes: the service's
+/// settings form the base and the hook's own declarations are merged over them with the
+/// override rules (collections are completed, scalars replaced).
+fn inherit_into_pre_start_hooks(svc: &mut Mapping) {
+    let mut base = Mapping::new();
+    for entry in &svc.entries {
+        if HOOK_INHERITED_KEYS.contains(&entry.key.as_str()) {
+            base.insert(entry.key.clone(), entry.key_span, entry.value.clone());
+        }
+    }
     let Some(Value::Seq(hooks)) = svc.get_mut("pre_start").map(|n| &mut n.value) else {
         return;
     };
     for hook in hooks.iter_mut() {
-        let span = hook.span;
-        if let Some(h) = hook.as_map_mut() {
-            if !h.contains_key("image") {
-                h.insert("image", span, str_node(image.clone(), span));
-            }
+        if hook.as_map().is_none() {
+            continue;
         }
+        let span = hook.span;
+        let own = std::mem::replace(hook, Node::new(Value::Null, span));
+        let inherited = Node::new(Value::Map(base.clone()), span);
+        *hook = match merge_service(inherited, own.clone()).and_then(deduplicate_hook) {
+            Ok(mut merged) => {
+                merged.span = span;
+                merged
+            }
+            Err(_) => own,
+        };
     }
+}
+
+/// De-duplicates the sequences of a merged hook by key, as for a service (the hook's own
+/// `A=2` replaces the inherited `A=1` in place).
+fn deduplicate_hook(hook: Node) -> Result<Node> {
+    let span = hook.span;
+    let mut services = Mapping::new();
+    services.insert("hook", span, hook);
+    let mut top = Mapping::new();
+    top.insert("services", span, Node::new(Value::Map(services), span));
+    let mut root = Node::new(Value::Map(top), span);
+    enforce_unicity(&mut root)?;
+    root.as_map_mut()
+        .and_then(|m| m.remove("services"))
+        .and_then(|mut s| s.as_map_mut().and_then(|m| m.remove("hook")))
+        .ok_or_else(|| LoadError::at(span, "pre_start hook lost while merging"))
 }
 
 /// Resolves valueless entries (`KEY: null` or `KEY`) from `env`; unresolved ones are kept as
@@ -257,6 +357,8 @@ fn resolve_values(node: &mut Node, env: &IndexMap<String, String>, keep_unresolv
                     None => keep_unresolved,
                 }
             });
+            // An empty list here is a nil list in compose-go: YAML prints `[]`, JSON `null`
+            // (see `config`'s rendering of the untyped model).
         }
         _ => {}
     }

@@ -1,12 +1,9 @@
 //! [`canonicalize`]: compose-go's `transform.Canonical`, every short syntax to its long form.
 //!
-//! It also gives the list/map attributes the single shape the typed model binds (the shape
-//! `docker compose config --format json` prints): `environment`, `labels`, `annotations`,
-//! `sysctls`, `deploy.labels`, `build.args`, `build.labels` become mappings (scalar values as
-//! strings), `extra_hosts` a list of `host=ip`, `command` and `entrypoint` strings are
-//! shell-split, a `healthcheck.test` string becomes `["CMD-SHELL", …]`, and a long-syntax
-//! port's numeric `published` and numeric option values (`driver_opts`, `logging.options`,
-//! device request `options`) become strings.
+//! [`prepare_for_binding`] is the separate pass, run by `load` just before typed binding, that
+//! gives list/map attributes the single shape the typed model binds (the shape
+//! `docker compose config --format json` prints): compose-go does those conversions while
+//! binding, so the untyped model (`config --no-interpolate`) keeps what the user wrote.
 
 use super::ports::parse_port_spec;
 use super::volumes::{clean_path, parse_volume_spec, VolumeSpec};
@@ -96,7 +93,7 @@ fn canonical_service(service: &mut Node, path: &str, options: CanonicalOptions) 
             "build" => canonical_build(node, &p)?,
             "depends_on" => canonical_depends_on(node, &p)?,
             "env_file" => canonical_env_file(node, &p)?,
-            "label_file" | "dns" | "dns_search" | "tmpfs" => string_to_list(node),
+            "label_file" | "dns" => string_to_list(node),
             "extends" => string_to_map(node, &p, "service", "extends")?,
             "gpus" => canonical_gpus(node, &p)?,
             "networks" | "models" => list_to_null_map(node, &p)?,
@@ -106,11 +103,91 @@ fn canonical_service(service: &mut Node, path: &str, options: CanonicalOptions) 
             "ports" => canonical_ports(node, &p, options)?,
             "ulimits" => canonical_ulimits(node, &p)?,
             "develop" => canonical_develop(node),
+            // A `pre_start` hook is a container specification of its own.
+            "pre_start" => {
+                for_each_item(node, &p, |hook, hp| canonical_service(hook, hp, options))?
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Gives a whole canonical model the shapes the typed model binds, in place: the conversions
+/// compose-go leaves to typed binding (so `config --no-interpolate`, which prints the untyped
+/// model, does not show them). `environment`, `labels`, `annotations`, `sysctls`,
+/// `deploy.labels`, `build.args` and `build.labels` become mappings with string values,
+/// `command` and `entrypoint` strings are shell-split, a `healthcheck.test` string becomes
+/// `["CMD-SHELL", …]`, `extra_hosts` become `host=ip` lists, `dns_search` and `tmpfs`
+/// strings become lists, numeric logging, device-request and `driver_opts` options become
+/// strings, and so does a long-syntax port's numeric `published`.
+///
+/// Run it on the result of [`crate::load::load_model`], before the project operations and
+/// [`crate::model::Project::from_node`].
+pub fn prepare_for_binding(root: &mut Node) -> Result<()> {
+    if let Some(services) = root
+        .as_map_mut()
+        .and_then(|m| m.get_mut("services"))
+        .and_then(Node::as_map_mut)
+    {
+        for service in &mut services.entries {
+            let path = format!("services.{}", service.key);
+            binding_service(&mut service.value, &path)?;
+        }
+    }
+    let Some(top) = root.as_map_mut() else {
+        return Ok(());
+    };
+    for kind in ["volumes", "networks", "secrets", "configs"] {
+        let Some(resources) = top.get_mut(kind).and_then(Node::as_map_mut) else {
+            continue;
+        };
+        for resource in &mut resources.entries {
+            let path = format!("{kind}.{}.labels", resource.key);
+            let Some(res) = resource.value.as_map_mut() else {
+                continue;
+            };
+            if let Some(labels) = res.get_mut("labels") {
+                list_to_map(labels, &path, ListValue::Empty)?;
+            }
+            if let Some(options) = res.get_mut("driver_opts") {
+                stringify_values(options);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn binding_service(service: &mut Node, path: &str) -> Result<()> {
+    let Some(map) = service.as_map_mut() else {
+        return Ok(());
+    };
+    for entry in &mut map.entries {
+        let key = entry.key.clone();
+        let p = child_path(path, &key);
+        let node = &mut entry.value;
+        match key.as_str() {
+            "build" => binding_build(node, &p)?,
+            "dns_search" | "tmpfs" => string_to_list(node),
             "command" | "entrypoint" => canonical_command(node, &p)?,
             "environment" => list_to_map(node, &p, ListValue::Null)?,
             "labels" | "annotations" | "sysctls" => list_to_map(node, &p, ListValue::Empty)?,
             "extra_hosts" => canonical_extra_hosts(node, &p)?,
             "healthcheck" => canonical_healthcheck(node),
+            "pre_start" => for_each_item(node, &p, binding_service)?,
+            // The typed model reads `published` as a string (`8080` and `"8080"` agree).
+            "ports" => {
+                if let Value::Seq(ports) = &mut node.value {
+                    for port in ports.iter_mut() {
+                        let published = port.as_map_mut().and_then(|m| m.get_mut("published"));
+                        if let Some(published) = published {
+                            if let Value::Int(n) = published.value {
+                                published.value = Value::String(n.to_string());
+                            }
+                        }
+                    }
+                }
+            }
             "deploy" => {
                 if let Some(labels) = node.as_map_mut().and_then(|d| d.get_mut("labels")) {
                     list_to_map(labels, &child_path(&p, "labels"), ListValue::Empty)?;
@@ -212,6 +289,21 @@ fn canonical_build(node: &mut Node, path: &str) -> Result<()> {
             "additional_contexts" => list_to_map(value, &p, ListValue::Required)?,
             "ssh" => canonical_ssh(value, &p)?,
             "ulimits" => canonical_ulimits(value, &p)?,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The binding-time shapes of `build` (see [`prepare_for_binding`]).
+fn binding_build(node: &mut Node, path: &str) -> Result<()> {
+    let Some(build) = node.as_map_mut() else {
+        return Ok(());
+    };
+    for entry in &mut build.entries {
+        let p = child_path(path, &entry.key);
+        let value = &mut entry.value;
+        match entry.key.as_str() {
             "args" => list_to_map(value, &p, ListValue::Null)?,
             "labels" => list_to_map(value, &p, ListValue::Empty)?,
             "extra_hosts" => canonical_extra_hosts(value, &p)?,
@@ -500,18 +592,8 @@ fn canonical_ports(node: &mut Node, path: &str, options: CanonicalOptions) -> Re
     for (i, item) in items.iter().enumerate() {
         let ip = index_path(path, i);
         let spec = match &item.value {
-            Value::Map(long) => {
-                // The typed model reads `published` as a string (`8080` and `"8080"` agree).
-                let mut long = long.clone();
-                if let Some(published) = long.get_mut("published") {
-                    if let Value::Int(n) = published.value {
-                        published.value = Value::String(n.to_string());
-                    }
-                }
-                ports.push(Node {
-                    value: Value::Map(long),
-                    ..item.clone()
-                });
+            Value::Map(_) => {
+                ports.push(item.clone());
                 continue;
             }
             Value::Int(n) => n.to_string(),
@@ -722,12 +804,6 @@ fn canonical_resource(node: &mut Node, path: &str, warnings: &mut Vec<LoadError>
     let Some(resource) = node.as_map_mut() else {
         return Ok(());
     };
-    if let Some(labels) = resource.get_mut("labels") {
-        list_to_map(labels, &child_path(path, "labels"), ListValue::Empty)?;
-    }
-    if let Some(options) = resource.get_mut("driver_opts") {
-        stringify_values(options);
-    }
     let Some(external) = resource.get("external") else {
         return Ok(());
     };
