@@ -175,10 +175,14 @@ pub(crate) async fn ensure_images(
     };
     let output = super::build::ImagesOutput::new(global, flags.quiet_pull);
     let names = project.service_names();
-    hoist_engine::build::ensure_images(&engine, project, &names, &policy, &output)
-        .await
-        .map(|_| ())
-        .map_err(|e| Failure::new(e.message))
+    // A service whose image cannot be had fails on its own when its container is created;
+    // the other services still converge.
+    if let Err(e) =
+        hoist_engine::build::ensure_images(&engine, project, &names, &policy, &output).await
+    {
+        crate::print_warning(&e.message);
+    }
+    Ok(())
 }
 
 #[cfg(test)]

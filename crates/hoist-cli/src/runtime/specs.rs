@@ -189,18 +189,27 @@ impl ServiceSpecs for ProjectSpecs {
         &self,
         service: &str,
         number: u32,
-        _name: &str,
+        name: &str,
         inherit_from: Option<&ContainerInspectResponse>,
     ) -> Result<ContainerCreateBody, String> {
         if let Some(error) = self.missing_image_error(service) {
             return Err(error);
         }
         let mut role = self.role(service, number);
+        let svc = self
+            .project
+            .service(service)
+            .ok_or_else(|| format!("no such service: {service}"))?;
+        // A replacement is created under a temporary name: Docker Compose labels it with the
+        // short name of what it replaces (`container_name`, or `<service>-<number>`).
+        if name != role.name_for(&self.project.name, svc) {
+            role.replaces = Some(if svc.container_name.is_empty() {
+                format!("{service}-{number}")
+            } else {
+                svc.container_name.clone()
+            });
+        }
         if let Some(old) = inherit_from {
-            role.replaces = old
-                .name
-                .as_deref()
-                .map(|n| n.trim_start_matches('/').to_string());
             role.inherit = Some(inherited(old));
         }
         let lookup = |s: &str| self.lookup(s);
