@@ -34,6 +34,15 @@ pub struct RunArgs {
     /// Remove the container when it exits.
     #[arg(long = "rm")]
     pub rm: bool,
+    /// Build the image before starting the container.
+    #[arg(long = "build")]
+    pub build: bool,
+    /// Pull the image before running (`always`, `missing`, `never`).
+    #[arg(long = "pull", value_enum)]
+    pub pull: Option<crate::cli::PullPolicy>,
+    /// Pull without printing progress information.
+    #[arg(long = "quiet-pull")]
+    pub quiet_pull: bool,
     /// Set environment variables (`KEY=value`, or `KEY` to take it from the environment).
     #[arg(short = 'e', long = "env", value_name = "KEY=VAL")]
     pub env: Vec<String>,
@@ -646,6 +655,17 @@ pub fn run(global: &GlobalOptions, args: &RunArgs) -> Result<(), Failure> {
         dependencies_of(&project, &args.service)
     };
     runtime::block_on(async {
+        if !global.dry_run {
+            super::up::ensure_images_with(
+                global,
+                args.build,
+                false,
+                args.pull,
+                args.quiet_pull || args.quiet,
+                &project,
+            )
+            .await?;
+        }
         let mut session = runtime::open_session(
             runtime::Target::Loaded(Box::new(project.clone())),
             &[],

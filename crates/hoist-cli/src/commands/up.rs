@@ -158,22 +158,42 @@ pub(crate) async fn ensure_images(
     flags: &CreateFlags,
     project: &hoist_loader::model::Project,
 ) -> Result<(), Failure> {
+    ensure_images_with(
+        global,
+        flags.build,
+        flags.no_build,
+        flags.pull,
+        flags.quiet_pull,
+        project,
+    )
+    .await
+}
+
+/// [`ensure_images`] from the individual flags (`run` has its own).
+pub(crate) async fn ensure_images_with(
+    global: &GlobalOptions,
+    build: bool,
+    no_build: bool,
+    pull_flag: Option<PullPolicy>,
+    quiet_pull: bool,
+    project: &hoist_loader::model::Project,
+) -> Result<(), Failure> {
     use hoist_engine::build::{BuildPolicy, PullOption};
     let engine = runtime::connect().await?;
-    let pull = match flags.pull {
+    let pull = match pull_flag {
         None | Some(PullPolicy::Policy) => PullOption::Policy,
         Some(PullPolicy::Always) => PullOption::Always,
         Some(PullPolicy::Missing) => PullOption::Missing,
         Some(PullPolicy::Never) | Some(PullPolicy::Build) => PullOption::Never,
     };
     let policy = BuildPolicy {
-        build: flags.build || matches!(flags.pull, Some(PullPolicy::Build)),
-        no_build: flags.no_build,
+        build: build || matches!(pull_flag, Some(PullPolicy::Build)),
+        no_build,
         pull,
         options: Default::default(),
         parallel: super::build::parallelism(global),
     };
-    let output = super::build::ImagesOutput::new(global, flags.quiet_pull);
+    let output = super::build::ImagesOutput::new(global, quiet_pull);
     let names = project.service_names();
     // A service whose image cannot be had fails on its own when its container is created;
     // the other services still converge.
