@@ -32,7 +32,7 @@ mod paths;
 mod ports;
 mod services;
 mod shell;
-mod volumes;
+pub(crate) mod volumes;
 
 pub use defaults::{omit_empty, set_defaults};
 pub use environment::{resolve_environment, ENVIRONMENT_VALUE_KEY};

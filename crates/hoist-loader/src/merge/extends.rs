@@ -374,32 +374,7 @@ fn expand_user(path: &str) -> String {
 }
 
 /// Go's `path.Clean`: lexical clean-up of `.`, `..` and repeated slashes.
-pub(crate) fn go_clean(path: &str) -> String {
-    if path.is_empty() {
-        return ".".into();
-    }
-    let rooted = path.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|p| *p != "..") {
-                    parts.pop();
-                } else if !rooted {
-                    parts.push("..");
-                }
-            }
-            p => parts.push(p),
-        }
-    }
-    let joined = parts.join("/");
-    match (rooted, joined.is_empty()) {
-        (true, _) => format!("/{joined}"),
-        (false, true) => ".".into(),
-        (false, false) => joined,
-    }
-}
+pub(crate) use crate::canonical::volumes::clean_path as go_clean;
 
 fn join(dir: &Path, rel: &str) -> String {
     go_clean(&format!("{}/{rel}", dir.display()))
