@@ -202,7 +202,12 @@ impl ServiceSpecs for ProjectSpecs {
             .ok_or_else(|| format!("no such service: {service}"))?;
         // A replacement is created under a temporary name: Docker Compose labels it with the
         // short name of what it replaces (`container_name`, or `<service>-<number>`).
-        if name != role.name_for(&self.project.name, svc) {
+        let final_name = role.name_for(&self.project.name, svc);
+        let temporary = name
+            .strip_suffix(final_name.as_str())
+            .and_then(|prefix| prefix.strip_suffix('_'))
+            .is_some_and(|id| id.len() == 12 && id.chars().all(|c| c.is_ascii_hexdigit()));
+        if temporary {
             role.replaces = Some(if svc.container_name.is_empty() {
                 format!("{service}-{number}")
             } else {

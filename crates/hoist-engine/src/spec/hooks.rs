@@ -38,7 +38,7 @@ fn hook_role() -> ContainerRole {
 
 /// The create body of `pre_start[index]` of `service`, run next to the service container
 /// `service_container_id` (whose volumes it mounts). The hook's image defaults to the
-/// service's; its environment is the service's followed by the hook's own.
+/// service's; its environment is the service's overridden by the hook's own.
 pub fn pre_start_hook_body(
     project: &Project,
     service_name: &str,
@@ -65,8 +65,11 @@ pub fn pre_start_hook_body(
     } else {
         hook.image.clone()
     };
-    let mut env = env_entries(&svc.environment);
-    env.extend(env_entries(&hook.environment));
+    // The loader already merges the service into each hook (compose-go v2.16); merging by
+    // key again keeps a hook built without the loader right, without duplicating entries.
+    let mut merged = svc.environment.0.clone();
+    merged.extend(hook.environment.0.clone());
+    let env = env_entries(&EnvMap(merged));
     let (network_mode, networking_config) =
         super::networking::network_settings(project, svc, &hook_role(), api, &[], lookup)?;
     Ok(ContainerCreateBody {
