@@ -279,6 +279,9 @@ pub async fn open_session(
     match target {
         Target::Loaded(project) => {
             let project = *project;
+            if resolve_images {
+                check_gpus(&engine, &project).await?;
+            }
             let mut specs = specs::ProjectSpecs::new(project.clone(), engine.api_version());
             if resolve_images {
                 specs.resolve_images(&engine).await.map_err(Failure::new)?;
@@ -431,4 +434,27 @@ pub fn profile_scope(
         }
     }
     Some(services)
+}
+
+/// Refuses, before anything is created, a project whose services reserve GPUs on an engine
+/// that cannot provide them (no NVIDIA runtime, no CDI): the engine would otherwise fail each
+/// container start with an obscure driver error.
+async fn check_gpus(engine: &Engine, project: &Project) -> Result<(), Failure> {
+    let wanting = hoist_engine::spec::services_requesting_gpu(project);
+    if wanting.is_empty() {
+        return Ok(());
+    }
+    let info = engine
+        .docker()
+        .info()
+        .await
+        .map_err(|e| Failure::new(format!("cannot read the engine's information: {e}")))?;
+    hoist_engine::spec::check_gpu_support(&info).map_err(|why| {
+        Failure::new(format!(
+            "service{} {} reserve{} GPUs, but {why}",
+            if wanting.len() > 1 { "s" } else { "" },
+            wanting.join(", "),
+            if wanting.len() > 1 { "" } else { "s" },
+        ))
+    })
 }
