@@ -320,6 +320,13 @@ services:
 #[test]
 fn ls_images_top_port_agree_with_the_reference() {
     let p = Project::up("misc", PS_PROJECT);
+    // `once` exits right after it starts: wait for it, so that both tools see the same state.
+    eventually(Duration::from_secs(20), "once to exit", || {
+        stdout(&p.hoist(&["ps", "-a", "--status", "exited", "-q"]))
+            .lines()
+            .count()
+            == 1
+    });
     let filter = format!("name={}", p.name);
     for args in [
         vec!["ls", "--filter", filter.as_str()],
