@@ -571,7 +571,7 @@ async fn build_service_inner(
         cachefrom: (!build.cache_from.is_empty()).then(|| build.cache_from.clone()),
         pull: (build.pull || options.pull).then(|| "1".to_string()),
         rm: true,
-        forcerm: false,
+        forcerm: true,
         memory: i32::try_from(options.memory).ok().filter(|m| *m > 0),
         buildargs: Some(resolve_build_args(project, build, &options.build_args)),
         shmsize: shm,
