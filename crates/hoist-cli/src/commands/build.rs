@@ -203,13 +203,7 @@ pub(crate) fn select_services(
 
 /// `--parallel` as a task limit (0 = unlimited).
 pub(crate) fn parallelism(global: &GlobalOptions) -> usize {
-    let from_env = std::env::var("COMPOSE_PARALLEL_LIMIT")
-        .ok()
-        .and_then(|v| v.parse::<i64>().ok());
-    match global.parallel.or(from_env) {
-        Some(n) if n > 0 => n as usize,
-        _ => 0,
-    }
+    crate::runtime::parallel_limit(global).unwrap_or(0)
 }
 
 /// A multi-threaded runtime for one command.
