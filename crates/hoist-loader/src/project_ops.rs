@@ -7,6 +7,7 @@
 //! (returned as a separate mapping): disabled services are not orphans, and naming one on the
 //! command line enables it.
 
+use crate::canonical::scalar_text;
 use crate::dotenv;
 use crate::error::{did_you_mean, LoadError, Result};
 use crate::node::{Mapping, Node, Value};
@@ -784,8 +785,7 @@ pub fn resolve_service_environments(root: &mut Node, env: &IndexMap<String, Stri
             for x in &m.entries {
                 let v = match &x.value.value {
                     Value::Null => env.get(&x.key).cloned(),
-                    Value::String(v) => Some(v.clone()),
-                    other => Some(scalar_text(other)),
+                    _ => Some(scalar_text(&x.value).unwrap_or_default()),
                 };
                 environment.insert(x.key.clone(), v);
             }
@@ -883,13 +883,7 @@ fn resolve_label_files(name: &str, s: &mut Mapping) -> Result<()> {
     }
     if let Some(own) = s.get("labels").and_then(Node::as_map) {
         for x in &own.entries {
-            labels.insert(
-                x.key.clone(),
-                x.value
-                    .as_str()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| scalar_text(&x.value.value)),
-            );
+            labels.insert(x.key.clone(), scalar_text(&x.value).unwrap_or_default());
         }
     }
     if !labels.is_empty() {
@@ -902,18 +896,6 @@ fn resolve_label_files(name: &str, s: &mut Mapping) -> Result<()> {
         s.insert("labels", span, Node::new(Value::Map(m), span));
     }
     Ok(())
-}
-
-/// The text of a scalar as compose renders it in string maps.
-fn scalar_text(v: &Value) -> String {
-    match v {
-        Value::Null => String::new(),
-        Value::Bool(b) => b.to_string(),
-        Value::Int(i) => i.to_string(),
-        Value::Float(f) => f.to_string(),
-        Value::String(s) => s.clone(),
-        Value::Seq(_) | Value::Map(_) => String::new(),
-    }
 }
 
 #[cfg(test)]
