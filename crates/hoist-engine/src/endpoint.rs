@@ -1,15 +1,29 @@
 //! Where the engine lives: resolves the Docker endpoint the way the docker CLI does, before
 //! any connection is made. Order: `DOCKER_HOST` (uses the "default" context), then
 //! `DOCKER_CONTEXT`, then `currentContext` in `$DOCKER_CONFIG/config.json` (default
-//! `~/.docker`), then the default `unix:///var/run/docker.sock`. Named contexts are read from
-//! `$DOCKER_CONFIG/contexts/meta/*/meta.json`.
+//! `~/.docker`), then the default context. A named context is read from
+//! `$DOCKER_CONFIG/contexts/meta/<sha256 of its name>/meta.json`, its TLS material from
+//! `$DOCKER_CONFIG/contexts/tls/<sha256 of its name>/docker/{ca,cert,key}.pem`.
+//!
+//! TLS follows the docker CLI: in the default context, a non-empty `DOCKER_TLS_VERIFY` turns
+//! TLS on with verification and a non-empty `DOCKER_TLS` turns it on without; the material
+//! comes from `DOCKER_CERT_PATH` (default: the config directory): `ca.pem` (required),
+//! `cert.pem` + `key.pem` (used when both exist). With TLS on and no `DOCKER_HOST`, the host is
+//! `tcp://localhost:2376`. A context uses TLS when it has TLS material or `SkipTLSVerify`.
+//! Sockets (`unix://`, `npipe://`, `fd://`) and `ssh://` never use TLS.
 
 use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
 
 use crate::error::{EngineError, ErrorKind, Result};
 
 /// The engine socket used when nothing else is configured.
 pub const DEFAULT_HOST: &str = "unix:///var/run/docker.sock";
+
+/// The host used when TLS is requested by the environment but `DOCKER_HOST` is unset
+/// (the docker CLI's default TLS host).
+pub const DEFAULT_TLS_HOST: &str = "tcp://localhost:2376";
 
 /// Where an [`Endpoint`] came from; used in messages so users know what to fix.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,29 +32,77 @@ pub enum EndpointSource {
     DockerHostEnv,
     /// A named Docker context, selected by `DOCKER_CONTEXT` or `currentContext`.
     Context(String),
-    /// Nothing configured: the default socket.
+    /// Nothing configured: the default socket (or the default TLS host when the TLS
+    /// variables are set).
     Default,
+}
+
+/// How to speak TLS to an endpoint, with the files to read (read when connecting).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsSettings {
+    /// Verify the engine's certificate chain and name. False for `DOCKER_TLS` without
+    /// `DOCKER_TLS_VERIFY`, and for a context with `SkipTLSVerify`.
+    pub verify: bool,
+    /// The CA bundle that must have signed the engine's certificate; `None`: the system's
+    /// trusted roots.
+    pub ca: Option<PathBuf>,
+    /// The client certificate chain and its private key, when both are present.
+    pub client: Option<(PathBuf, PathBuf)>,
+}
+
+impl TlsSettings {
+    /// A short phrase for messages, e.g. `TLS verified against /root/.docker/ca.pem`.
+    pub fn describe(&self) -> String {
+        let mut text = if !self.verify {
+            "TLS without verification".to_string()
+        } else if let Some(ca) = &self.ca {
+            format!("TLS verified against {}", ca.display())
+        } else {
+            "TLS verified against the system's roots".to_string()
+        };
+        match &self.client {
+            Some((cert, _)) => text.push_str(&format!(", client certificate {}", cert.display())),
+            None => text.push_str(", no client certificate"),
+        }
+        text
+    }
 }
 
 /// A resolved engine address.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoint {
-    /// Engine URL, e.g. `unix:///var/run/docker.sock` or `tcp://10.0.0.2:2375`.
+    /// Engine URL, e.g. `unix:///var/run/docker.sock` or `tcp://10.0.0.2:2376`.
     pub host: String,
     /// Where the address came from.
     pub source: EndpointSource,
-    /// True when TLS was requested (`DOCKER_TLS_VERIFY`/`DOCKER_TLS`, or TLS material in the
-    /// context). Hoist cannot do TLS yet; connecting then fails with a clear error.
-    pub tls: bool,
+    /// TLS settings when the connection uses TLS; `None` for plain HTTP or a socket.
+    pub tls: Option<TlsSettings>,
 }
 
 impl Endpoint {
-    /// A short phrase saying where the address came from, e.g. `from DOCKER_HOST`.
+    /// A plain (no TLS) endpoint.
+    pub fn plain(host: impl Into<String>, source: EndpointSource) -> Self {
+        Endpoint {
+            host: host.into(),
+            source,
+            tls: None,
+        }
+    }
+
+    /// A short phrase saying where the address came from (and how TLS is set up), e.g.
+    /// `from DOCKER_HOST` or `from DOCKER_HOST, TLS verified against /certs/ca.pem, ...`.
     pub fn origin(&self) -> String {
-        match &self.source {
+        let source = match &self.source {
             EndpointSource::DockerHostEnv => "from DOCKER_HOST".to_string(),
             EndpointSource::Context(name) => format!("from Docker context \"{name}\""),
+            EndpointSource::Default if self.tls.is_some() => {
+                "the default TLS host, as DOCKER_TLS_VERIFY/DOCKER_TLS is set".to_string()
+            }
             EndpointSource::Default => "the default socket".to_string(),
+        };
+        match &self.tls {
+            Some(tls) => format!("{source}, {}", tls.describe()),
+            None => source,
         }
     }
 }
@@ -60,21 +122,22 @@ pub fn docker_config_dir(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf
     env("HOME").map(|home| Path::new(&home).join(".docker"))
 }
 
-/// Resolves the endpoint from an environment lookup and an optional config directory.
-/// Pure apart from reading files under `config_dir`; used by [`resolve_from_env`] and tests.
+/// True for hosts that never use TLS: sockets and `ssh://` (the docker CLI's rule).
+fn never_tls(host: &str) -> bool {
+    ["unix://", "npipe://", "fd://", "ssh://"]
+        .iter()
+        .any(|scheme| host.starts_with(scheme))
+}
+
+/// Resolves the endpoint from an environment lookup (empty values must read as unset) and an
+/// optional config directory. Pure apart from reading files under `config_dir` and
+/// `DOCKER_CERT_PATH`; used by [`resolve_from_env`] and tests.
 pub fn resolve(
     env: &dyn Fn(&str) -> Option<String>,
     config_dir: Option<&Path>,
 ) -> Result<Endpoint> {
-    let tls_env = env("DOCKER_TLS_VERIFY").is_some() || env("DOCKER_TLS").is_some();
     if let Some(host) = env("DOCKER_HOST") {
-        // TLS only applies to TCP endpoints; a unix socket ignores the TLS variables.
-        let tls = tls_env && !host.starts_with("unix://");
-        return Ok(Endpoint {
-            host,
-            source: EndpointSource::DockerHostEnv,
-            tls,
-        });
+        return default_context(env, config_dir, host, EndpointSource::DockerHostEnv);
     }
     let context = match env("DOCKER_CONTEXT") {
         Some(name) => Some(name),
@@ -93,12 +156,67 @@ pub fn resolve(
             };
             context_endpoint(dir, &name)
         }
-        _ => Ok(Endpoint {
-            host: DEFAULT_HOST.to_string(),
-            source: EndpointSource::Default,
-            tls: false,
-        }),
+        _ => {
+            let tls_requested = env("DOCKER_TLS_VERIFY").is_some() || env("DOCKER_TLS").is_some();
+            let host = if tls_requested {
+                DEFAULT_TLS_HOST
+            } else {
+                DEFAULT_HOST
+            };
+            default_context(env, config_dir, host.to_string(), EndpointSource::Default)
+        }
     }
+}
+
+/// The docker CLI's "default" context: `host` with TLS from the environment variables.
+fn default_context(
+    env: &dyn Fn(&str) -> Option<String>,
+    config_dir: Option<&Path>,
+    host: String,
+    source: EndpointSource,
+) -> Result<Endpoint> {
+    let verify = env("DOCKER_TLS_VERIFY").is_some();
+    let tls_requested = verify || env("DOCKER_TLS").is_some();
+    if !tls_requested || never_tls(&host) {
+        return Ok(Endpoint::plain(host, source));
+    }
+    let cert_dir = match env("DOCKER_CERT_PATH") {
+        Some(dir) => PathBuf::from(dir),
+        None => config_dir.map(Path::to_path_buf).ok_or_else(|| {
+            EngineError::new(
+                ErrorKind::Config,
+                format!("TLS is requested for the Docker Engine at {host} but neither DOCKER_CERT_PATH nor a Docker config directory (HOME, DOCKER_CONFIG) is set"),
+            )
+        })?,
+    };
+    let ca = cert_dir.join("ca.pem");
+    if !ca.is_file() {
+        let why = if verify {
+            "DOCKER_TLS_VERIFY"
+        } else {
+            "DOCKER_TLS"
+        };
+        return Err(EngineError::new(
+            ErrorKind::Config,
+            format!(
+                "{why} is set for the Docker Engine at {host} but the CA certificate {} does not exist; put ca.pem (and cert.pem, key.pem) there or set DOCKER_CERT_PATH to the directory holding them",
+                ca.display()
+            ),
+        ));
+    }
+    // The docker CLI drops a missing cert.pem/key.pem and uses the pair only when both exist.
+    let cert = cert_dir.join("cert.pem");
+    let key = cert_dir.join("key.pem");
+    let client = (cert.is_file() && key.is_file()).then_some((cert, key));
+    Ok(Endpoint {
+        host,
+        source,
+        tls: Some(TlsSettings {
+            verify,
+            ca: Some(ca),
+            client,
+        }),
+    })
 }
 
 /// Reads `currentContext` from `<dir>/config.json`; a missing file means none.
@@ -127,55 +245,102 @@ fn current_context(dir: &Path) -> Result<Option<String>> {
         .map(str::to_string))
 }
 
-/// Finds the context called `name` among `<dir>/contexts/meta/*/meta.json` and returns its
-/// docker endpoint.
+/// The directory name the docker CLI's context store uses for a context: the hex SHA-256 of
+/// its name.
+pub fn context_dir_name(name: &str) -> String {
+    Sha256::digest(name.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Reads the context called `name` (`<dir>/contexts/meta/<digest>/meta.json`) and returns its
+/// docker endpoint, with the TLS material of `<dir>/contexts/tls/<digest>/docker/`.
 fn context_endpoint(dir: &Path, name: &str) -> Result<Endpoint> {
-    let meta_root = dir.join("contexts").join("meta");
-    let entries = std::fs::read_dir(&meta_root).ok();
-    for entry in entries.into_iter().flatten().flatten() {
-        let meta_path = entry.path().join("meta.json");
-        let Ok(text) = std::fs::read_to_string(&meta_path) else {
-            continue;
-        };
-        let Ok(meta) = serde_json::from_str::<serde_json::Value>(&text) else {
-            continue;
-        };
-        if meta.get("Name").and_then(|v| v.as_str()) != Some(name) {
-            continue;
-        }
-        let docker = meta.get("Endpoints").and_then(|e| e.get("docker"));
-        let Some(host) = docker
-            .and_then(|d| d.get("Host"))
-            .and_then(|h| h.as_str())
-            .filter(|h| !h.is_empty())
-        else {
+    let digest = context_dir_name(name);
+    let meta_path = dir
+        .join("contexts")
+        .join("meta")
+        .join(&digest)
+        .join("meta.json");
+    let text = match std::fs::read_to_string(&meta_path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(EngineError::new(
                 ErrorKind::Config,
                 format!(
-                    "Docker context \"{name}\" ({}) has no docker endpoint host",
+                    "Docker context \"{name}\" not found (no {}); create it with `docker context create` or select another with DOCKER_CONTEXT",
                     meta_path.display()
                 ),
-            ));
-        };
-        let tls_dir = dir
-            .join("contexts")
-            .join("tls")
-            .join(entry.file_name())
-            .join("docker");
-        let tls = host.starts_with("tcp://") && tls_dir.is_dir();
-        return Ok(Endpoint {
-            host: host.to_string(),
-            source: EndpointSource::Context(name.to_string()),
-            tls,
-        });
+            ))
+        }
+        Err(e) => {
+            return Err(EngineError::new(
+                ErrorKind::Config,
+                format!(
+                    "cannot read Docker context \"{name}\" ({}): {e}",
+                    meta_path.display()
+                ),
+            ))
+        }
+    };
+    let meta: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        EngineError::new(
+            ErrorKind::Config,
+            format!(
+                "Docker context \"{name}\" ({}) is not valid JSON: {e}",
+                meta_path.display()
+            ),
+        )
+    })?;
+    let docker = meta.get("Endpoints").and_then(|e| e.get("docker"));
+    let Some(host) = docker
+        .and_then(|d| d.get("Host"))
+        .and_then(|h| h.as_str())
+        .filter(|h| !h.is_empty())
+    else {
+        return Err(EngineError::new(
+            ErrorKind::Config,
+            format!(
+                "Docker context \"{name}\" ({}) has no docker endpoint host",
+                meta_path.display()
+            ),
+        ));
+    };
+    let source = EndpointSource::Context(name.to_string());
+    if never_tls(host) {
+        return Ok(Endpoint::plain(host, source));
     }
-    Err(EngineError::new(
-        ErrorKind::Config,
-        format!(
-            "Docker context \"{name}\" not found under {}",
-            meta_root.display()
-        ),
-    ))
+    let skip_verify = docker
+        .and_then(|d| d.get("SkipTLSVerify"))
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    let tls_dir = dir
+        .join("contexts")
+        .join("tls")
+        .join(&digest)
+        .join("docker");
+    let file = |name: &str| Some(tls_dir.join(name)).filter(|p| p.is_file());
+    let ca = file("ca.pem");
+    let cert = file("cert.pem");
+    let key = file("key.pem");
+    let has_material = ca.is_some() || cert.is_some() || key.is_some();
+    if !has_material && !skip_verify {
+        return Ok(Endpoint::plain(host, source));
+    }
+    let client = match (cert, key) {
+        (Some(cert), Some(key)) => Some((cert, key)),
+        _ => None,
+    };
+    Ok(Endpoint {
+        host: host.to_string(),
+        source,
+        tls: Some(TlsSettings {
+            verify: !skip_verify,
+            ca,
+            client,
+        }),
+    })
 }
 
 #[cfg(test)]
@@ -201,14 +366,29 @@ mod tests {
         move |k: &str| map.get(k).cloned()
     }
 
-    fn write_context(dir: &Path, name: &str, host: &str) {
-        let meta = dir.join("contexts/meta").join(format!("hash-of-{name}"));
+    fn write_context(dir: &Path, name: &str, host: &str, skip_verify: bool) {
+        let meta = dir.join("contexts/meta").join(context_dir_name(name));
         std::fs::create_dir_all(&meta).expect("meta dir");
         std::fs::write(
             meta.join("meta.json"),
-            format!(r#"{{"Name":"{name}","Metadata":{{}},"Endpoints":{{"docker":{{"Host":"{host}","SkipTLSVerify":false}}}}}}"#),
+            format!(r#"{{"Name":"{name}","Metadata":{{}},"Endpoints":{{"docker":{{"Host":"{host}","SkipTLSVerify":{skip_verify}}}}}}}"#),
         )
         .expect("meta.json");
+    }
+
+    fn write_files(dir: &Path, names: &[&str]) {
+        std::fs::create_dir_all(dir).expect("dir");
+        for name in names {
+            std::fs::write(dir.join(name), "pem").expect("file");
+        }
+    }
+
+    #[test]
+    fn context_dirs_are_the_sha256_of_the_name() {
+        assert_eq!(
+            context_dir_name("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 
     #[test]
@@ -216,13 +396,14 @@ mod tests {
         let ep = resolve(&env_of(&[]), None).expect("resolve");
         assert_eq!(ep.host, DEFAULT_HOST);
         assert_eq!(ep.source, EndpointSource::Default);
-        assert!(!ep.tls);
+        assert!(ep.tls.is_none());
+        assert_eq!(ep.origin(), "the default socket");
     }
 
     #[test]
     fn docker_host_wins_over_context() {
         let dir = temp_dir("host");
-        write_context(&dir, "remote", "tcp://10.1.1.1:2375");
+        write_context(&dir, "remote", "tcp://10.1.1.1:2375", false);
         let env = env_of(&[
             ("DOCKER_HOST", "unix:///tmp/x.sock"),
             ("DOCKER_CONTEXT", "remote"),
@@ -236,13 +417,14 @@ mod tests {
     #[test]
     fn docker_context_env_and_current_context() {
         let dir = temp_dir("ctx");
-        write_context(&dir, "remote", "tcp://10.1.1.1:2375");
-        write_context(&dir, "other", "unix:///run/other.sock");
+        write_context(&dir, "remote", "tcp://10.1.1.1:2375", false);
+        write_context(&dir, "other", "unix:///run/other.sock", false);
         std::fs::write(dir.join("config.json"), r#"{"currentContext":"other"}"#).expect("cfg");
 
         let ep = resolve(&env_of(&[("DOCKER_CONTEXT", "remote")]), Some(&dir)).expect("env");
         assert_eq!(ep.host, "tcp://10.1.1.1:2375");
         assert_eq!(ep.source, EndpointSource::Context("remote".into()));
+        assert!(ep.tls.is_none(), "no TLS material: plain TCP");
 
         let ep = resolve(&env_of(&[]), Some(&dir)).expect("current");
         assert_eq!(ep.host, "unix:///run/other.sock");
@@ -261,13 +443,113 @@ mod tests {
     }
 
     #[test]
-    fn tls_env_is_recorded() {
-        let env = env_of(&[("DOCKER_HOST", "tcp://h:2376"), ("DOCKER_TLS_VERIFY", "1")]);
-        assert!(resolve(&env, None).expect("resolve").tls);
+    fn tls_verify_reads_the_cert_path() {
+        let certs = temp_dir("certs");
+        write_files(&certs, &["ca.pem", "cert.pem", "key.pem"]);
+        let cert_path = certs.to_str().expect("utf-8");
+        let env = env_of(&[
+            ("DOCKER_HOST", "tcp://h:2376"),
+            ("DOCKER_TLS_VERIFY", "1"),
+            ("DOCKER_CERT_PATH", cert_path),
+        ]);
+        let ep = resolve(&env, None).expect("resolve");
+        let tls = ep.tls.clone().expect("TLS");
+        assert!(tls.verify);
+        assert_eq!(tls.ca, Some(certs.join("ca.pem")));
+        assert_eq!(
+            tls.client,
+            Some((certs.join("cert.pem"), certs.join("key.pem")))
+        );
+        assert!(ep
+            .origin()
+            .starts_with("from DOCKER_HOST, TLS verified against"));
+
+        // DOCKER_TLS alone: TLS without verification (any non-empty value counts, as in
+        // the docker CLI, even "0").
+        let env = env_of(&[
+            ("DOCKER_HOST", "tcp://h:2376"),
+            ("DOCKER_TLS", "0"),
+            ("DOCKER_CERT_PATH", cert_path),
+        ]);
+        let tls = resolve(&env, None).expect("resolve").tls.expect("TLS");
+        assert!(!tls.verify);
+
+        // A socket never uses TLS.
         let env = env_of(&[
             ("DOCKER_HOST", "unix:///s.sock"),
             ("DOCKER_TLS_VERIFY", "1"),
         ]);
-        assert!(!resolve(&env, None).expect("resolve").tls);
+        assert!(resolve(&env, None).expect("resolve").tls.is_none());
+        let _ = std::fs::remove_dir_all(certs);
+    }
+
+    #[test]
+    fn tls_defaults_follow_the_docker_cli() {
+        let config = temp_dir("tlscfg");
+        write_files(&config, &["ca.pem", "cert.pem"]);
+        // No DOCKER_HOST: the default TLS host; no DOCKER_CERT_PATH: the config directory;
+        // cert.pem without key.pem: no client certificate.
+        let ep = resolve(&env_of(&[("DOCKER_TLS_VERIFY", "1")]), Some(&config)).expect("resolve");
+        assert_eq!(ep.host, DEFAULT_TLS_HOST);
+        assert_eq!(ep.source, EndpointSource::Default);
+        let tls = ep.tls.expect("TLS");
+        assert_eq!(tls.ca, Some(config.join("ca.pem")));
+        assert_eq!(tls.client, None);
+
+        // ca.pem is required.
+        std::fs::remove_file(config.join("ca.pem")).expect("rm");
+        let err = resolve(
+            &env_of(&[("DOCKER_HOST", "tcp://h:2376"), ("DOCKER_TLS_VERIFY", "1")]),
+            Some(&config),
+        )
+        .unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Config);
+        assert!(err.message.contains("ca.pem"), "{}", err.message);
+        assert!(err.message.contains("DOCKER_CERT_PATH"), "{}", err.message);
+        let _ = std::fs::remove_dir_all(config);
+    }
+
+    #[test]
+    fn contexts_with_tls_material() {
+        let dir = temp_dir("ctxtls");
+        write_context(&dir, "secure", "tcp://10.1.1.1:2376", false);
+        write_context(&dir, "skip", "tcp://10.1.1.2:2376", true);
+        write_context(&dir, "sock", "unix:///run/x.sock", false);
+        let tls_of = |name: &str| {
+            dir.join("contexts/tls")
+                .join(context_dir_name(name))
+                .join("docker")
+        };
+        write_files(&tls_of("secure"), &["ca.pem", "cert.pem", "key.pem"]);
+        write_files(&tls_of("sock"), &["ca.pem"]);
+
+        let ep = resolve(&env_of(&[("DOCKER_CONTEXT", "secure")]), Some(&dir)).expect("secure");
+        let tls = ep.tls.expect("TLS");
+        assert!(tls.verify);
+        assert_eq!(tls.ca, Some(tls_of("secure").join("ca.pem")));
+        assert_eq!(
+            tls.client,
+            Some((
+                tls_of("secure").join("cert.pem"),
+                tls_of("secure").join("key.pem")
+            ))
+        );
+
+        // SkipTLSVerify alone turns TLS on, without verification and with the system roots.
+        let tls = resolve(&env_of(&[("DOCKER_CONTEXT", "skip")]), Some(&dir))
+            .expect("skip")
+            .tls
+            .expect("TLS");
+        assert!(!tls.verify);
+        assert_eq!(tls.ca, None);
+
+        // The TLS variables do not apply to a named context.
+        let ep = resolve(
+            &env_of(&[("DOCKER_CONTEXT", "sock"), ("DOCKER_TLS_VERIFY", "1")]),
+            Some(&dir),
+        )
+        .expect("sock");
+        assert!(ep.tls.is_none());
+        let _ = std::fs::remove_dir_all(dir);
     }
 }

@@ -1,6 +1,7 @@
 //! The connection to the container engine: turns a resolved [`Endpoint`] into a live bollard
-//! client, negotiates the API version (the highest version both sides speak) and keeps the
-//! engine's identity. Every other module of this crate works through an [`Engine`].
+//! client (unix socket, plain TCP, or TCP with TLS through [`crate::tls`]), negotiates the API
+//! version (the highest version both sides speak) and keeps the engine's identity. Every other
+//! module of this crate works through an [`Engine`].
 
 use std::fmt;
 use std::time::Duration;
@@ -9,6 +10,7 @@ use bollard::{ClientVersion, Docker, API_DEFAULT_VERSION};
 
 use crate::endpoint::{self, Endpoint};
 use crate::error::{transport_detail, EngineError, ErrorKind, Result};
+use crate::tls::{self, TlsTransport};
 
 /// Timeout for ordinary requests (time until the engine starts answering).
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
@@ -80,11 +82,12 @@ impl Engine {
 
     /// Connects to an explicit endpoint and negotiates the API version.
     pub async fn connect_to(endpoint: Endpoint) -> Result<Engine> {
+        let transport = transport_for(&endpoint)?;
         let mut wanted = client_max_api_version();
         let mut attempts = 0;
         loop {
             attempts += 1;
-            let docker = client_for(&endpoint, wanted, CONNECT_TIMEOUT)?;
+            let docker = client_for(&endpoint, &transport, wanted, CONNECT_TIMEOUT)?;
             match docker.version().await {
                 Ok(version) => {
                     let server_api = version
@@ -93,7 +96,8 @@ impl Engine {
                         .and_then(ApiVersion::parse)
                         .unwrap_or(wanted);
                     let api_version = server_api.min(wanted);
-                    let docker = client_for(&endpoint, api_version, DEFAULT_REQUEST_TIMEOUT)?;
+                    let docker =
+                        client_for(&endpoint, &transport, api_version, DEFAULT_REQUEST_TIMEOUT)?;
                     return Ok(Engine {
                         docker,
                         endpoint,
@@ -124,7 +128,7 @@ impl Engine {
                         ),
                     ))
                 }
-                Err(other) => return Err(unreachable(&endpoint, &transport_detail(&other))),
+                Err(other) => return Err(connect_failure(&endpoint, &other)),
             }
         }
     }
@@ -155,41 +159,81 @@ impl Engine {
     }
 }
 
-/// Builds a bollard client for `endpoint` speaking `version`.
-fn client_for(endpoint: &Endpoint, version: ApiVersion, timeout: Duration) -> Result<Docker> {
+/// How requests reach an endpoint; prepared once per connection (TLS material is read here).
+enum Transport {
+    /// A unix socket.
+    Unix,
+    /// Plain HTTP over TCP.
+    Http,
+    /// HTTPS over TCP.
+    Tls(TlsTransport),
+}
+
+/// Checks the endpoint's scheme and prepares its transport.
+fn transport_for(endpoint: &Endpoint) -> Result<Transport> {
     let host = endpoint.host.as_str();
     let unsupported = |what: &str| {
         EngineError::new(
             ErrorKind::Unsupported,
             format!(
-                "{what} is not supported by Hoist yet (engine endpoint {host}, {}); use a unix:// socket or a plain tcp:// endpoint",
+                "{what} is not supported by Hoist yet (engine endpoint {host}, {}); use a unix:// socket or a tcp:// endpoint (with DOCKER_TLS_VERIFY/DOCKER_CERT_PATH for TLS)",
                 endpoint.origin()
             ),
         )
     };
-    if endpoint.tls || host.starts_with("https://") {
-        return Err(unsupported(
-            "TLS to the Docker Engine (DOCKER_TLS_VERIFY/DOCKER_CERT_PATH)",
-        ));
-    }
-    let secs = timeout.as_secs().max(1);
-    let client = version.to_client();
-    let docker = if host.starts_with("unix://") {
-        Docker::connect_with_unix(host, secs, &client)
+    if host.starts_with("unix://") {
+        Ok(Transport::Unix)
     } else if host.starts_with("tcp://") || host.starts_with("http://") {
-        Docker::connect_with_http(host, secs, &client)
+        match &endpoint.tls {
+            Some(settings) if host.starts_with("tcp://") => Ok(Transport::Tls(TlsTransport::new(
+                settings,
+                &endpoint.origin(),
+            )?)),
+            Some(_) => Err(EngineError::new(
+                ErrorKind::Config,
+                format!(
+                    "engine endpoint {host} ({}) asks for plain HTTP but TLS is requested; use tcp://",
+                    endpoint.origin()
+                ),
+            )),
+            None => Ok(Transport::Http),
+        }
     } else if host.starts_with("ssh://") {
-        return Err(unsupported("ssh:// engine endpoints"));
+        Err(unsupported("ssh:// engine endpoints"))
     } else if host.starts_with("npipe://") {
-        return Err(unsupported("Windows named-pipe engine endpoints"));
+        Err(unsupported("Windows named-pipe engine endpoints"))
+    } else if host.starts_with("fd://") {
+        Err(unsupported("fd:// engine endpoints"))
     } else {
-        return Err(EngineError::new(
+        let hint = if host.starts_with("https://") {
+            "; for TLS use tcp:// with DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH"
+        } else {
+            ""
+        };
+        Err(EngineError::new(
             ErrorKind::Config,
             format!(
-                "engine endpoint \"{host}\" ({}) has an unknown scheme; expected unix:// or tcp://",
+                "engine endpoint \"{host}\" ({}) has an unknown scheme; expected unix:// or tcp://{hint}",
                 endpoint.origin()
             ),
-        ));
+        ))
+    }
+}
+
+/// Builds a bollard client for `endpoint` over `transport` speaking `version`.
+fn client_for(
+    endpoint: &Endpoint,
+    transport: &Transport,
+    version: ApiVersion,
+    timeout: Duration,
+) -> Result<Docker> {
+    let host = endpoint.host.as_str();
+    let secs = timeout.as_secs().max(1);
+    let client = version.to_client();
+    let docker = match transport {
+        Transport::Unix => Docker::connect_with_unix(host, secs, &client),
+        Transport::Http => Docker::connect_with_http(host, secs, &client),
+        Transport::Tls(tls) => return tls.docker(host, secs, &client),
     };
     docker.map_err(|e| unreachable(endpoint, &transport_detail(&e)))
 }
@@ -216,6 +260,46 @@ fn refused(endpoint: &Endpoint, message: &str) -> EngineError {
             message.trim()
         ),
     )
+}
+
+/// The one-sentence error for a failed first request: a TLS failure explained, a plain request
+/// to what looks like a TLS endpoint flagged, anything else "nothing answers".
+fn connect_failure(endpoint: &Endpoint, err: &bollard::errors::Error) -> EngineError {
+    if let (Some(settings), Some(cause)) = (&endpoint.tls, tls::rustls_cause(err)) {
+        return EngineError::new(
+            ErrorKind::Tls,
+            format!(
+                "TLS with the Docker Engine at {} ({}) failed: {cause}; {}.",
+                endpoint.host,
+                endpoint.origin(),
+                tls::advice(&cause, settings)
+            ),
+        );
+    }
+    let detail = transport_detail(err);
+    if endpoint.tls.is_none() && !endpoint.host.starts_with("unix://") && no_http_answer(&detail) {
+        return EngineError::new(
+            ErrorKind::Unreachable,
+            format!(
+                "Cannot connect to the Docker Engine at {} ({}): {detail}; the endpoint accepted the connection but gave no HTTP answer: if it expects TLS, set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH (or use a Docker context with TLS material).",
+                endpoint.host,
+                endpoint.origin()
+            ),
+        );
+    }
+    unreachable(endpoint, &detail)
+}
+
+/// True when a plain HTTP request failed the way it does against a TLS endpoint: a TLS record
+/// instead of an HTTP status line, or the connection dropped or reset without any answer.
+fn no_http_answer(detail: &str) -> bool {
+    [
+        "invalid HTTP version",
+        "connection closed before message completed",
+        "Connection reset by peer",
+    ]
+    .iter()
+    .any(|symptom| detail.contains(symptom))
 }
 
 /// The one-sentence "nothing answers" error.
@@ -261,21 +345,55 @@ mod tests {
     }
 
     #[test]
-    fn tls_and_ssh_are_reported_as_unsupported() {
-        let tls = Endpoint {
+    fn schemes_are_checked_before_connecting() {
+        let of = |host: &str| Endpoint::plain(host, endpoint::EndpointSource::DockerHostEnv);
+        assert!(matches!(
+            transport_for(&of("unix:///s")),
+            Ok(Transport::Unix)
+        ));
+        assert!(matches!(
+            transport_for(&of("tcp://h:2375")),
+            Ok(Transport::Http)
+        ));
+        let Err(err) = transport_for(&of("ssh://me@h")) else {
+            panic!("ssh accepted")
+        };
+        assert_eq!(err.kind, ErrorKind::Unsupported);
+        assert!(err.message.contains("ssh://"), "{}", err.message);
+        let Err(err) = transport_for(&of("https://h:2376")) else {
+            panic!("https accepted")
+        };
+        assert_eq!(err.kind, ErrorKind::Config);
+        assert!(err.message.contains("DOCKER_TLS_VERIFY"), "{}", err.message);
+    }
+
+    #[test]
+    fn missing_tls_material_is_named() {
+        let endpoint = Endpoint {
             host: "tcp://h:2376".into(),
             source: endpoint::EndpointSource::DockerHostEnv,
-            tls: true,
+            tls: Some(endpoint::TlsSettings {
+                verify: true,
+                ca: Some("/nonexistent/hoist/ca.pem".into()),
+                client: None,
+            }),
         };
-        let err = client_for(&tls, ApiVersion::new(1, 41), CONNECT_TIMEOUT).unwrap_err();
-        assert_eq!(err.kind, ErrorKind::Unsupported);
-        assert!(err.message.contains("TLS"), "{}", err.message);
-        let ssh = Endpoint {
-            host: "ssh://me@h".into(),
-            source: endpoint::EndpointSource::DockerHostEnv,
-            tls: false,
+        let Err(err) = transport_for(&endpoint) else {
+            panic!("missing CA accepted")
         };
-        let err = client_for(&ssh, ApiVersion::new(1, 41), CONNECT_TIMEOUT).unwrap_err();
-        assert_eq!(err.kind, ErrorKind::Unsupported);
+        assert_eq!(err.kind, ErrorKind::Config);
+        assert!(
+            err.message.contains("/nonexistent/hoist/ca.pem"),
+            "{}",
+            err.message
+        );
+        assert!(err.message.contains("from DOCKER_HOST"), "{}", err.message);
+    }
+
+    #[test]
+    fn plain_requests_to_tls_endpoints_are_recognised() {
+        assert!(no_http_answer("invalid HTTP version parsed"));
+        assert!(no_http_answer("Connection reset by peer (os error 104)"));
+        assert!(!no_http_answer("Connection refused (os error 111)"));
     }
 }

@@ -9,8 +9,11 @@ use std::fmt;
 pub enum ErrorKind {
     /// No engine answered at the resolved endpoint.
     Unreachable,
-    /// The endpoint or a setting asks for something Hoist does not support yet (TLS, ssh://).
+    /// The endpoint or a setting asks for something Hoist does not support yet (ssh://).
     Unsupported,
+    /// The TLS handshake with the engine failed (certificate not trusted, client certificate
+    /// refused, not a TLS endpoint).
+    Tls,
     /// The engine answered 404: the resource does not exist.
     NotFound,
     /// The engine answered 409: name already in use, resource in use, ...

@@ -35,12 +35,13 @@ pub mod labels;
 pub mod ops;
 pub mod spec;
 pub mod state;
+mod tls;
 
 /// The bollard version this crate is built on, for callers that build request bodies
 /// (`bollard::models::ContainerCreateBody`, `NetworkCreateRequest`, ...).
 pub use bollard;
 
-pub use endpoint::{Endpoint, EndpointSource};
+pub use endpoint::{Endpoint, EndpointSource, TlsSettings};
 pub use engine::{ApiVersion, Engine};
 pub use error::{EngineError, ErrorKind, Result};
 pub use ops::{CreatedContainer, ExecOutput, ExecRequest, LogChunk, LogsRequest, WaitCondition};

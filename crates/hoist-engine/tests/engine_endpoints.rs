@@ -15,6 +15,8 @@ async fn endpoint_selection_and_no_engine_message() {
         "DOCKER_CONTEXT",
         "DOCKER_CONFIG",
         "DOCKER_TLS_VERIFY",
+        "DOCKER_TLS",
+        "DOCKER_CERT_PATH",
     ] {
         std::env::remove_var(var);
     }
@@ -41,29 +43,24 @@ async fn endpoint_selection_and_no_engine_message() {
     assert_eq!(msg.lines().count(), 1, "one line: {msg}");
 
     // 2. The default endpoint's advice says what to start.
-    let default_missing = Endpoint {
-        host: socket.clone(),
-        source: EndpointSource::Default,
-        tls: false,
-    };
+    let default_missing = Endpoint::plain(socket.clone(), EndpointSource::Default);
     let err = Engine::connect_to(default_missing)
         .await
         .expect_err("missing");
     assert!(err.to_string().contains("start the Docker daemon"), "{err}");
 
     // 3. A closed TCP port is unreachable too, not some transport error.
-    let closed = Endpoint {
-        host: "tcp://127.0.0.1:1".into(),
-        source: EndpointSource::DockerHostEnv,
-        tls: false,
-    };
+    let closed = Endpoint::plain("tcp://127.0.0.1:1", EndpointSource::DockerHostEnv);
     let err = Engine::connect_to(closed).await.expect_err("closed port");
     assert_eq!(err.kind, ErrorKind::Unreachable, "{err}");
     assert!(err.to_string().contains("tcp://127.0.0.1:1"), "{err}");
 
     // 4. A Docker context (DOCKER_CONFIG + DOCKER_CONTEXT) pointing at the real engine works.
     let config = std::env::temp_dir().join(common::unique_project("ctx"));
-    let meta = config.join("contexts").join("meta").join("some-digest");
+    let meta = config
+        .join("contexts")
+        .join("meta")
+        .join(hoist_engine::endpoint::context_dir_name("hoist-local"));
     std::fs::create_dir_all(&meta).expect("meta dir");
     std::fs::write(
         meta.join("meta.json"),
