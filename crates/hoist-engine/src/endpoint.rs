@@ -122,6 +122,21 @@ pub fn docker_config_dir(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf
     env("HOME").map(|home| Path::new(&home).join(".docker"))
 }
 
+/// The rootful Podman API socket (`podman system service`).
+pub const PODMAN_ROOTFUL_SOCKET: &str = "/run/podman/podman.sock";
+
+/// A Podman API socket that exists on this machine: the rootless one
+/// (`$XDG_RUNTIME_DIR/podman/podman.sock`), else the rootful one. Hoist never connects to it
+/// unless `DOCKER_HOST` (or a context) says so, as the docker CLI; the "no engine" message
+/// names it.
+pub fn podman_socket(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
+    let rootless = env("XDG_RUNTIME_DIR").map(|dir| Path::new(&dir).join("podman/podman.sock"));
+    rootless
+        .into_iter()
+        .chain(std::iter::once(PathBuf::from(PODMAN_ROOTFUL_SOCKET)))
+        .find(|path| path.exists())
+}
+
 /// True for hosts that never use TLS: sockets and `ssh://` (the docker CLI's rule).
 fn never_tls(host: &str) -> bool {
     ["unix://", "npipe://", "fd://", "ssh://"]
@@ -381,6 +396,19 @@ mod tests {
         for name in names {
             std::fs::write(dir.join(name), "pem").expect("file");
         }
+    }
+
+    #[test]
+    fn rootless_podman_socket_is_found_first() {
+        let dir = temp_dir("podman");
+        std::fs::create_dir_all(dir.join("podman")).expect("dir");
+        std::fs::write(dir.join("podman/podman.sock"), "").expect("socket stand-in");
+        let runtime = dir.to_str().expect("utf-8");
+        assert_eq!(
+            podman_socket(&env_of(&[("XDG_RUNTIME_DIR", runtime)])),
+            Some(dir.join("podman/podman.sock"))
+        );
+        let _ = std::fs::remove_dir_all(dir);
     }
 
     #[test]

@@ -306,13 +306,17 @@ fn no_http_answer(detail: &str) -> bool {
 fn unreachable(endpoint: &Endpoint, detail: &str) -> EngineError {
     let advice = match &endpoint.source {
         endpoint::EndpointSource::DockerHostEnv => {
-            "start the Docker daemon there or fix/unset DOCKER_HOST"
+            "start the Docker daemon there or fix/unset DOCKER_HOST".to_string()
         }
         endpoint::EndpointSource::Context(_) => {
-            "start the Docker daemon there or switch context (DOCKER_CONTEXT / `docker context use`)"
+            "start the Docker daemon there or switch context (DOCKER_CONTEXT / `docker context use`)".to_string()
+        }
+        endpoint::EndpointSource::Default if endpoint.tls.is_some() => {
+            "start a Docker daemon listening with TLS there, set DOCKER_HOST, or unset DOCKER_TLS_VERIFY/DOCKER_TLS".to_string()
         }
         endpoint::EndpointSource::Default => {
-            "start the Docker daemon (e.g. `dockerd &` or `systemctl start docker`) or set DOCKER_HOST"
+            let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+            default_advice(endpoint::podman_socket(&env).as_deref())
         }
     };
     EngineError::new(
@@ -323,6 +327,19 @@ fn unreachable(endpoint: &Endpoint, detail: &str) -> EngineError {
             endpoint.origin()
         ),
     )
+}
+
+/// What to start when the default socket does not answer; names a Podman socket that exists.
+fn default_advice(podman: Option<&std::path::Path>) -> String {
+    let start =
+        "start the Docker daemon (e.g. `dockerd &` or `systemctl start docker`) or set DOCKER_HOST";
+    match podman {
+        Some(socket) => format!(
+            "{start} (a Podman service listens at {0}: DOCKER_HOST=unix://{0} uses it)",
+            socket.display()
+        ),
+        None => start.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -388,6 +405,16 @@ mod tests {
             err.message
         );
         assert!(err.message.contains("from DOCKER_HOST"), "{}", err.message);
+    }
+
+    #[test]
+    fn default_advice_names_an_existing_podman_socket() {
+        assert!(!default_advice(None).contains("Podman"));
+        let said = default_advice(Some(std::path::Path::new("/run/podman/podman.sock")));
+        assert!(
+            said.contains("DOCKER_HOST=unix:///run/podman/podman.sock"),
+            "{said}"
+        );
     }
 
     #[test]

@@ -166,7 +166,8 @@ pub struct ObservedContainer {
     pub config_hash: String,
     /// `com.docker.compose.image`.
     pub image_digest: Option<String>,
-    /// IDs of the networks the container is connected to.
+    /// IDs of the networks the container is connected to (names for engines that report
+    /// names there, as Podman 4 does).
     pub network_ids: Vec<String>,
     /// Names of the named volumes mounted in the container.
     pub volume_names: Vec<String>,

@@ -562,7 +562,11 @@ impl<'a> UpPlanner<'a> {
                 if network.id.is_empty() || network.id == "swarm" {
                     continue;
                 }
-                if !container.network_ids.contains(&network.id) {
+                // Podman 4's compat API reports the network's name where Docker reports its
+                // ID; either identifies the network.
+                if !container.network_ids.contains(&network.id)
+                    && !container.network_ids.contains(&network.name)
+                {
                     return Some("not connected to an expected network");
                 }
             }

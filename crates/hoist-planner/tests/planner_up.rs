@@ -332,6 +332,25 @@ fn running_container_off_its_network_is_recreated() {
 }
 
 #[test]
+fn network_reported_by_name_counts_as_connected() {
+    let desired = project(vec![svc("web")]);
+    let mut observed = converged(&desired);
+    let network = observed
+        .networks
+        .iter()
+        .find(|n| n.compose_key.as_deref() == Some("default"))
+        .expect("default network")
+        .clone();
+    observed.containers[0].network_ids = vec![network.name.clone()];
+    assert!(up(&desired, &observed).is_empty());
+    observed.containers[0].network_ids = vec!["other_network".into()];
+    assert_eq!(
+        count(&up(&desired, &observed), "RenameContainer proj-web-1"),
+        1
+    );
+}
+
+#[test]
 fn stopped_container_off_its_network_is_only_started() {
     let desired = project(vec![svc("web")]);
     let mut observed = converged(&desired);
