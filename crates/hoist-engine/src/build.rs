@@ -583,46 +583,18 @@ async fn build_service_inner(
     };
     let creds = (!credentials.is_empty()).then(|| credentials.clone());
     let mut image_id = String::new();
-    let failure = if extra_hosts.len() > 1 {
-        // The API client can pass only one `extrahosts` value; the engine wants one query
-        // parameter per host, so this build goes through the small raw client below.
-        let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
-        let host = engine.endpoint().host.clone();
-        let version = engine.api_version().to_string();
-        let tar = archive.tar;
-        let worker = tokio::task::spawn_blocking(move || {
-            raw::build(
-                &host,
-                &version,
-                &request,
-                &extra_hosts,
-                creds.as_ref(),
-                tar,
-                |m| {
-                    let _ = sender.send(m);
-                },
-            )
-        });
-        let mut failure = None;
-        while let Some(message) = receiver.recv().await {
-            match message {
-                raw::Message::Stream(text) => {
-                    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-                        emit(ImageEventKind::Line(line.to_string()));
-                    }
-                }
-                raw::Message::Status(status) => emit(ImageEventKind::Line(status)),
-                raw::Message::ImageId(id) => image_id = id,
-                raw::Message::Error(e) => failure = Some(e),
-            }
-        }
-        match worker.await {
-            Ok(Ok(())) => failure,
-            Ok(Err(e)) => Some(e),
-            Err(e) => Some(format!("the build task failed: {e}")),
-        }
-    } else {
+    let failure = {
         let docker = engine.with_timeout(Duration::from_secs(24 * 3600));
+        // The API client sends at most one `extrahosts` value; the engine wants one query
+        // parameter per host.
+        let docker = if extra_hosts.len() > 1 {
+            docker.with_request_modifier(move |mut request| {
+                repeat_extra_hosts(&mut request, &extra_hosts);
+                request
+            })
+        } else {
+            docker
+        };
         let body = bollard::body_full(archive.tar.into());
         let mut stream = docker.build_image(request, creds, Some(body));
         let mut failure = None;
@@ -970,282 +942,59 @@ pub async fn ensure_images_shared(
     Ok(ids)
 }
 
-/// A minimal HTTP/1.1 client for the `/build` endpoint, used only when a request needs a
-/// repeated query parameter (several `extra_hosts`), which the API client cannot express.
-/// Blocking; run it on a blocking thread.
-mod raw {
-    use std::collections::HashMap;
-    use std::io::{BufRead, BufReader, Read, Write};
-
-    use bollard::auth::DockerCredentials;
-    use bollard::query_parameters::BuildImageOptions;
-
-    /// One decoded message of the build output.
-    #[derive(Debug)]
-    pub enum Message {
-        /// A `stream` chunk (builder output).
-        Stream(String),
-        /// A `status` line.
-        Status(String),
-        /// The built image's ID (`aux.ID`).
-        ImageId(String),
-        /// The builder's error.
-        Error(String),
-    }
-
-    trait Connection: Read + Write {}
-    impl<T: Read + Write> Connection for T {}
-
-    fn connect(host: &str) -> Result<Box<dyn Connection>, String> {
-        if let Some(path) = host.strip_prefix("unix://") {
-            #[cfg(unix)]
-            {
-                return std::os::unix::net::UnixStream::connect(path)
-                    .map(|s| Box::new(s) as Box<dyn Connection>)
-                    .map_err(|e| format!("cannot connect to {host}: {e}"));
-            }
-            #[cfg(not(unix))]
-            return Err(format!("unix sockets are not available here ({path})"));
-        }
-        let addr = host
-            .strip_prefix("tcp://")
-            .or_else(|| host.strip_prefix("http://"))
-            .ok_or_else(|| format!("unsupported engine endpoint {host}"))?;
-        std::net::TcpStream::connect(addr.trim_end_matches('/'))
-            .map(|s| Box::new(s) as Box<dyn Connection>)
-            .map_err(|e| format!("cannot connect to {host}: {e}"))
-    }
-
-    fn percent_encode(text: &str) -> String {
-        let mut out = String::with_capacity(text.len());
-        for b in text.bytes() {
-            match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                    out.push(b as char)
-                }
-                other => out.push_str(&format!("%{other:02X}")),
-            }
-        }
-        out
-    }
-
-    fn base64(bytes: &[u8]) -> String {
-        const ALPHABET: &[u8; 64] =
-            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        let mut out = String::new();
-        for chunk in bytes.chunks(3) {
-            let b0 = u32::from(chunk.first().copied().unwrap_or(0));
-            let b1 = u32::from(chunk.get(1).copied().unwrap_or(0));
-            let b2 = u32::from(chunk.get(2).copied().unwrap_or(0));
-            let n = (b0 << 16) | (b1 << 8) | b2;
-            for i in 0..4 {
-                if i <= chunk.len() {
-                    let idx = ((n >> (18 - 6 * i)) & 63) as usize;
-                    out.push(ALPHABET.get(idx).copied().unwrap_or(b'A') as char);
-                } else {
-                    out.push('=');
-                }
-            }
-        }
-        out
-    }
-
-    /// The query string: every option the API client would send, plus one `extrahosts`
-    /// parameter per host.
-    pub fn query(options: &BuildImageOptions, hosts: &[String]) -> String {
-        let mut pairs: Vec<(String, String)> = Vec::new();
-        if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(options) {
-            for (key, value) in map {
-                let text = match value {
-                    serde_json::Value::Null => continue,
-                    serde_json::Value::String(s) => s,
-                    serde_json::Value::Bool(b) => b.to_string(),
-                    other => other.to_string(),
-                };
-                if key == "extrahosts" {
-                    continue;
-                }
-                pairs.push((key, text));
-            }
-        }
-        for host in hosts {
-            pairs.push(("extrahosts".into(), host.clone()));
-        }
-        pairs
-            .iter()
-            .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
-            .collect::<Vec<_>>()
-            .join("&")
-    }
-
-    /// Runs the build; every decoded message goes to `on_message`. Returns a transport or
-    /// HTTP error as text.
-    pub fn build(
-        host: &str,
-        api_version: &str,
-        options: &BuildImageOptions,
-        hosts: &[String],
-        credentials: Option<&HashMap<String, DockerCredentials>>,
-        tar: Vec<u8>,
-        mut on_message: impl FnMut(Message),
-    ) -> Result<(), String> {
-        let mut conn = connect(host)?;
-        let mut head = format!(
-            "POST /v{api_version}/build?{} HTTP/1.1\r\nHost: docker\r\nContent-Type: application/x-tar\r\nContent-Length: {}\r\nConnection: close\r\n",
-            query(options, hosts),
-            tar.len()
-        );
-        if let Some(creds) = credentials {
-            let json = serde_json::to_vec(creds).map_err(|e| e.to_string())?;
-            head.push_str(&format!("X-Registry-Config: {}\r\n", base64(&json)));
-        }
-        head.push_str("\r\n");
-        conn.write_all(head.as_bytes())
-            .and_then(|_| conn.write_all(&tar))
-            .and_then(|_| conn.flush())
-            .map_err(|e| format!("cannot send the build context: {e}"))?;
-        let mut reader = BufReader::new(conn);
-        let mut status_line = String::new();
-        reader
-            .read_line(&mut status_line)
-            .map_err(|e| format!("no answer from the engine: {e}"))?;
-        let status: u16 = status_line
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| format!("malformed answer from the engine: {status_line:?}"))?;
-        let mut chunked = false;
-        loop {
-            let mut line = String::new();
-            reader
-                .read_line(&mut line)
-                .map_err(|e| format!("cannot read the engine's answer: {e}"))?;
-            let line = line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            if let Some((name, value)) = line.split_once(':') {
-                if name.eq_ignore_ascii_case("transfer-encoding")
-                    && value.trim().eq_ignore_ascii_case("chunked")
-                {
-                    chunked = true;
-                }
-            }
-        }
-        let mut pending: Vec<u8> = Vec::new();
-        let mut body_for_error: Vec<u8> = Vec::new();
-        let mut feed = |bytes: &[u8], pending: &mut Vec<u8>| {
-            if status != 200 {
-                body_for_error.extend_from_slice(bytes);
-                return;
-            }
-            pending.extend_from_slice(bytes);
-            let mut consumed = 0;
-            {
-                let mut stream =
-                    serde_json::Deserializer::from_slice(pending).into_iter::<serde_json::Value>();
-                while let Some(Ok(value)) = stream.next() {
-                    consumed = stream.byte_offset();
-                    decode(&value, &mut on_message);
-                }
-            }
-            pending.drain(..consumed.min(pending.len()));
-        };
-        if chunked {
-            loop {
-                let mut size_line = String::new();
-                let n = reader
-                    .read_line(&mut size_line)
-                    .map_err(|e| format!("cannot read the build output: {e}"))?;
-                if n == 0 {
-                    break;
-                }
-                let size_text = size_line.trim().split(';').next().unwrap_or("").trim();
-                if size_text.is_empty() {
-                    continue;
-                }
-                let size = usize::from_str_radix(size_text, 16)
-                    .map_err(|_| format!("malformed chunk size {size_text:?}"))?;
-                if size == 0 {
-                    break;
-                }
-                let mut chunk = vec![0u8; size];
-                reader
-                    .read_exact(&mut chunk)
-                    .map_err(|e| format!("cannot read the build output: {e}"))?;
-                feed(&chunk, &mut pending);
-                let mut crlf = [0u8; 2];
-                let _ = reader.read_exact(&mut crlf);
-            }
+/// Appends one `extrahosts` query parameter per host to a build request.
+fn repeat_extra_hosts(request: &mut bollard::BollardRequest, hosts: &[String]) {
+    let mut uri = request.uri().to_string();
+    for (i, host) in hosts.iter().enumerate() {
+        let separator = if i == 0 && !uri.contains('?') {
+            '?'
         } else {
-            let mut rest = Vec::new();
-            reader
-                .read_to_end(&mut rest)
-                .map_err(|e| format!("cannot read the build output: {e}"))?;
-            feed(&rest, &mut pending);
-        }
-        if status != 200 {
-            let text = String::from_utf8_lossy(&body_for_error).to_string();
-            let message = serde_json::from_str::<serde_json::Value>(&text)
-                .ok()
-                .and_then(|v| v.get("message").and_then(|m| m.as_str()).map(String::from))
-                .unwrap_or(text);
-            return Err(message.trim().to_string());
-        }
-        Ok(())
+            '&'
+        };
+        uri.push(separator);
+        uri.push_str("extrahosts=");
+        uri.push_str(&percent_encode(host));
     }
+    if let Ok(parsed) = uri.parse() {
+        *request.uri_mut() = parsed;
+    }
+}
 
-    fn decode(value: &serde_json::Value, on_message: &mut impl FnMut(Message)) {
-        let text = |key: &str| value.get(key).and_then(|v| v.as_str()).map(String::from);
-        if let Some(message) = value
-            .get("errorDetail")
-            .and_then(|d| d.get("message"))
-            .and_then(|m| m.as_str())
-            .map(String::from)
-            .or_else(|| text("error"))
-        {
-            on_message(Message::Error(message));
-            return;
-        }
-        if let Some(id) = value
-            .get("aux")
-            .and_then(|a| a.get("ID"))
-            .and_then(|i| i.as_str())
-        {
-            on_message(Message::ImageId(id.to_string()));
-        }
-        if let Some(stream) = text("stream") {
-            on_message(Message::Stream(stream));
-        }
-        if let Some(status) = text("status").filter(|s| !s.is_empty()) {
-            on_message(Message::Status(status));
+/// Percent-encodes everything but RFC 3986 unreserved characters.
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            other => out.push_str(&format!("%{other:02X}")),
         }
     }
-
-    #[cfg(test)]
-    mod tests {
-        use super::*;
-
-        #[test]
-        fn query_repeats_extra_hosts_and_encodes() {
-            let options = BuildImageOptions {
-                t: Some("a b".into()),
-                ..Default::default()
-            };
-            let q = query(&options, &["x:1.2.3.4".into(), "y:::1".into()]);
-            assert!(
-                q.contains("extrahosts=x%3A1.2.3.4&extrahosts=y%3A%3A%3A1"),
-                "{q}"
-            );
-            assert!(q.contains("t=a%20b"), "{q}");
-            assert_eq!(base64(b"user:pass1"), "dXNlcjpwYXNzMQ==");
-        }
-    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn extra_hosts_become_repeated_query_parameters() {
+        let mut request = bollard::BollardRequest::new(bollard::body_full(Vec::new().into()));
+        *request.uri_mut() = "http://localhost/v1.41/build?t=a%20b".parse().expect("uri");
+        repeat_extra_hosts(&mut request, &["x:1.2.3.4".into(), "y:::1".into()]);
+        assert_eq!(
+            request.uri().to_string(),
+            "http://localhost/v1.41/build?t=a%20b&extrahosts=x%3A1.2.3.4&extrahosts=y%3A%3A%3A1"
+        );
+        let mut request = bollard::BollardRequest::new(bollard::body_full(Vec::new().into()));
+        *request.uri_mut() = "http://localhost/v1.41/build".parse().expect("uri");
+        repeat_extra_hosts(&mut request, &["a:1".into(), "b:2".into()]);
+        assert_eq!(
+            request.uri().query(),
+            Some("extrahosts=a%3A1&extrahosts=b%3A2")
+        );
+    }
 
     fn read_tar(bytes: &[u8]) -> Vec<(String, u8, Vec<u8>)> {
         let mut out = Vec::new();
