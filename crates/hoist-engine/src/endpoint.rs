@@ -9,7 +9,7 @@
 //! TLS on with verification and a non-empty `DOCKER_TLS` turns it on without; the material
 //! comes from `DOCKER_CERT_PATH` (default: the config directory): `ca.pem` (required),
 //! `cert.pem` + `key.pem` (used when both exist). With TLS on and no `DOCKER_HOST`, the host is
-//! `tcp://localhost:2376`. A context uses TLS when it has TLS material or `SkipTLSVerify`.
+//! `tcp://localhost:2376`. A context uses TLS when it has a TLS directory or `SkipTLSVerify`.
 //! Sockets (`unix://`, `npipe://`, `fd://`) and `ssh://` never use TLS.
 
 use std::path::{Path, PathBuf};
@@ -339,8 +339,8 @@ fn context_endpoint(dir: &Path, name: &str) -> Result<Endpoint> {
     let ca = file("ca.pem");
     let cert = file("cert.pem");
     let key = file("key.pem");
-    let has_material = ca.is_some() || cert.is_some() || key.is_some();
-    if !has_material && !skip_verify {
+    // As the docker CLI: an endpoint TLS directory, even without files, means TLS.
+    if !tls_dir.is_dir() && !skip_verify {
         return Ok(Endpoint::plain(host, source));
     }
     let client = match (cert, key) {

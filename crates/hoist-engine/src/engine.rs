@@ -199,11 +199,11 @@ fn transport_for(endpoint: &Endpoint) -> Result<Transport> {
             None => Ok(Transport::Http),
         }
     } else if host.starts_with("ssh://") {
-        Err(unsupported("ssh:// engine endpoints"))
+        Err(unsupported("the ssh:// scheme"))
     } else if host.starts_with("npipe://") {
-        Err(unsupported("Windows named-pipe engine endpoints"))
+        Err(unsupported("the npipe:// scheme (Windows named pipes)"))
     } else if host.starts_with("fd://") {
-        Err(unsupported("fd:// engine endpoints"))
+        Err(unsupported("the fd:// scheme"))
     } else {
         let hint = if host.starts_with("https://") {
             "; for TLS use tcp:// with DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH"
