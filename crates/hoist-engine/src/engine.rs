@@ -335,7 +335,7 @@ fn default_advice(podman: Option<&std::path::Path>) -> String {
         "start the Docker daemon (e.g. `dockerd &` or `systemctl start docker`) or set DOCKER_HOST";
     match podman {
         Some(socket) => format!(
-            "{start} (a Podman service listens at {0}: DOCKER_HOST=unix://{0} uses it)",
+            "{start} (a Podman socket exists at {0}: DOCKER_HOST=unix://{0} uses it)",
             socket.display()
         ),
         None => start.to_string(),
