@@ -2,8 +2,9 @@
 //! of the pipeline (loader → planner → **executor**).
 //!
 //! [`execute`] walks the plan's DAG with bounded parallelism: every step starts as soon as the
-//! steps it waits for have succeeded, container starts are serialised (one at a time, as
-//! Docker Compose does, to avoid port-allocation races), and a failing step only fails the
+//! steps it waits for have succeeded, container starts run in parallel except those whose host
+//! ports the engine picks (port ranges, ephemeral ports: one at a time, to avoid
+//! port-allocation races), and a failing step only fails the
 //! steps that depend on it, so independent services still converge. Progress goes to a
 //! [`ProgressSink`] ([`PlainProgress`], [`JsonProgress`], [`TtyProgress`], [`QuietProgress`]);
 //! a [`CancelToken`] stops the run between engine calls.

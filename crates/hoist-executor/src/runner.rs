@@ -82,7 +82,8 @@ struct EngineRunner<'a, S: ?Sized> {
     project: &'a str,
     cancel: CancelToken,
     wait_deadline: Option<Instant>,
-    /// Held while a container starts: starts are serialised.
+    /// Held while a container whose host ports the engine picks starts
+    /// ([`ServiceSpecs::serialised_start`]); other starts run in parallel.
     start_lock: Mutex<()>,
 }
 
@@ -459,7 +460,11 @@ impl<'a, S: ServiceSpecs + ?Sized> EngineRunner<'a, S> {
                 return task.fail(e.message);
             }
         }
-        let _serialised = self.start_lock.lock().await;
+        let _serialised = if self.specs.serialised_start(service) {
+            Some(self.start_lock.lock().await)
+        } else {
+            None
+        };
         task.working("Starting");
         match self.engine.start_container(id).await {
             Ok(()) => task.done("Started"),

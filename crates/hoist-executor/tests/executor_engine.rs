@@ -113,8 +113,6 @@ async fn up_respects_dependencies_and_down_removes_everything() {
     assert!(sink.position(&format!("Container {name}-db-1 Waiting")) < healthy);
     assert!(healthy < web_starting && exited < web_starting);
     assert!(sink.position(&format!("Container {name}-web-1 Started")) > web_starting);
-    // Starts are serialised.
-    assert_eq!(sink.peak_starting(), 1);
 
     // A second plan only restarts the one-shot init container.
     let again = plan_up(
@@ -157,6 +155,80 @@ async fn up_respects_dependencies_and_down_removes_everything() {
     assert!(sink
         .lines()
         .contains(&format!("Network {name}_default Removed")));
+}
+
+/// Starts of containers whose host port the engine picks from a range never overlap (the
+/// engine may hand concurrent starts the same port, docker/compose#8530); other starts do.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_starts_on_engine_picked_ports_are_serialised() {
+    let engine = engine().await;
+    let name = unique_project("ports");
+    let _guard = ProjectGuard(name.clone());
+    let mut services = vec![TestService::new("ranged", long_running())
+        .replicas(3)
+        .publish("28110-28112")];
+    for plain in ["a", "b", "c", "d"] {
+        services.push(TestService::new(plain, long_running()));
+    }
+    let project = TestProject::new(&name, services);
+    let plan = plan_up(
+        &project.desired(),
+        &observe(&engine, &name).await,
+        &UpOptions::default(),
+    )
+    .expect("plan up");
+    let sink = RecordingSink::default();
+    execute(&plan, &engine, &project, &sink, &options(&name))
+        .await
+        .unwrap_or_else(|e| panic!("up failed: {e}\n{:#?}", e.outcome));
+
+    // Through the engine: the three replicas run, each on its own port of the range.
+    let mut ports = Vec::new();
+    for number in 1..=3 {
+        let container = format!("{name}-ranged-{number}");
+        let info = engine
+            .inspect_container(&container)
+            .await
+            .unwrap_or_else(|e| panic!("inspect {container}: {e}"));
+        let state = info.state.clone().unwrap_or_default();
+        assert_eq!(state.status, Some(ContainerStateStatusEnum::RUNNING));
+        let port = info
+            .network_settings
+            .and_then(|n| n.ports)
+            .and_then(|p| p.get("80/tcp").cloned().flatten())
+            .and_then(|b| b.first().and_then(|b| b.host_port.clone()))
+            .unwrap_or_else(|| panic!("{container} publishes no port"));
+        ports.push(port);
+    }
+    ports.sort();
+    assert_eq!(ports, ["28110", "28111", "28112"]);
+
+    // Through the progress events: no two ranged starts in flight at once, while the
+    // others did start concurrently (their starts become ready together and each takes far
+    // longer than the engine needs to hand out the next one).
+    let ranged = format!("Container {name}-ranged-");
+    let mut starting: Vec<String> = Vec::new();
+    for line in sink.lines() {
+        if !line.starts_with(&ranged) {
+            continue;
+        }
+        let id = line
+            .rsplit_once(' ')
+            .map(|(id, _)| id.to_string())
+            .unwrap_or_default();
+        if line.ends_with(" Starting") {
+            starting.push(id);
+            assert_eq!(
+                starting.len(),
+                1,
+                "overlapping ranged starts: {:#?}",
+                sink.lines()
+            );
+        } else if line.ends_with(" Started") {
+            starting.retain(|s| *s != id);
+        }
+    }
+    assert!(sink.peak_starting() >= 2, "{:#?}", sink.lines());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -298,6 +298,12 @@ impl ServiceSpecs for ProjectSpecs {
         );
     }
 
+    fn serialised_start(&self, service: &str) -> bool {
+        self.project
+            .service(service)
+            .is_none_or(spec::engine_picks_host_port)
+    }
+
     fn stop_timeout(&self, container: &str) -> Option<Duration> {
         let service = self.container_services.get(container)?;
         self.project
