@@ -276,15 +276,31 @@ pub async fn open_session(
     resolve_images: bool,
 ) -> Result<Session, Failure> {
     let engine = connect().await?;
+    let known = hoist_engine::build::ImageDigests::new();
+    open_session_on(engine, target, selected, resolve_images.then_some(&known)).await
+}
+
+/// [`open_session`] on a connected engine. `images` (when given) asks for the local image of
+/// every service: those it maps to an image ID are taken as they are (`up` has just made sure
+/// of them), the others are looked up.
+pub async fn open_session_on(
+    engine: Engine,
+    target: Target,
+    selected: &[String],
+    images: Option<&hoist_engine::build::ImageDigests>,
+) -> Result<Session, Failure> {
     match target {
         Target::Loaded(project) => {
             let project = *project;
-            if resolve_images {
+            if images.is_some() {
                 check_gpus(&engine, &project).await?;
             }
             let mut specs = specs::ProjectSpecs::new(project.clone(), engine.api_version());
-            if resolve_images {
-                specs.resolve_images(&engine).await.map_err(Failure::new)?;
+            if let Some(known) = images {
+                specs
+                    .resolve_images(&engine, known)
+                    .await
+                    .map_err(Failure::new)?;
             }
             let mut desired = desired::from_project(&project, selected, specs.digests());
             let (state, observed) = observed::observe(&engine, &desired).await?;
