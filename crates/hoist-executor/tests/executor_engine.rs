@@ -9,12 +9,15 @@ use std::time::Duration;
 use common::*;
 use hoist_engine::bollard::models::{ContainerStateStatusEnum, HealthStatusEnum};
 use hoist_executor::{execute, CancelToken, ExecOptions, QuietProgress, StepStatus};
-use hoist_planner::{plan_down, plan_up, Action, Condition, DownOptions, UpOptions};
+use hoist_planner::{
+    plan_down, plan_stop, plan_up, Action, Condition, DownOptions, LifecycleOptions, UpOptions,
+};
 
 fn options(project: &str) -> ExecOptions {
     ExecOptions {
         project: project.to_string(),
         parallel: None,
+        engine_work_limit: None,
         wait_timeout: Some(Duration::from_secs(90)),
         cancel: CancelToken::new(),
     }
@@ -229,6 +232,87 @@ async fn only_starts_on_engine_picked_ports_are_serialised() {
         }
     }
     assert!(sink.peak_starting() >= 2, "{:#?}", sink.lines());
+}
+
+/// Plans and runs `up` of `project`.
+async fn up_with(
+    engine: &hoist_engine::Engine,
+    project: &TestProject,
+    sink: &RecordingSink,
+    options: &ExecOptions,
+) {
+    let plan = plan_up(
+        &project.desired(),
+        &observe(engine, &project.name).await,
+        &UpOptions::default(),
+    )
+    .expect("plan up");
+    execute(&plan, engine, project, sink, options)
+        .await
+        .unwrap_or_else(|e| panic!("up failed: {e}"));
+}
+
+/// The engine-work bound holds creates, starts and zero-grace stops to the limit, but never
+/// stops that wait out a grace period.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn engine_work_is_bounded_but_grace_periods_are_not() {
+    let engine = engine().await;
+    let name = unique_project("work");
+    let _guard = ProjectGuard(name.clone());
+    // `sleep` as PID 1 ignores SIGTERM: every graceful stop waits out its grace period (1 s).
+    let services = ["a", "b", "c", "d", "e"]
+        .iter()
+        .map(|s| TestService::new(s, vec!["sleep".into(), "600".into()]))
+        .collect();
+    let project = TestProject::new(&name, services);
+    let bounded = ExecOptions {
+        engine_work_limit: Some(2),
+        ..options(&name)
+    };
+    let sink = RecordingSink::default();
+    up_with(&engine, &project, &sink, &bounded).await;
+    assert_eq!(sink.peak_working(), 2, "{:#?}", sink.lines());
+
+    // Stops granting a grace period all begin before the first one ends.
+    let stop = plan_stop(
+        &project.desired(),
+        &observe(&engine, &name).await,
+        &LifecycleOptions::default(),
+    )
+    .expect("plan stop");
+    let sink = RecordingSink::default();
+    execute(&stop, &engine, &project, &sink, &bounded)
+        .await
+        .unwrap_or_else(|e| panic!("stop failed: {e}"));
+    let lines = sink.lines();
+    let last_stopping = lines.iter().rposition(|l| l.ends_with(" Stopping"));
+    let first_stopped = lines.iter().position(|l| l.ends_with(" Stopped"));
+    assert!(
+        last_stopping.is_some() && last_stopping < first_stopped,
+        "{lines:#?}"
+    );
+    assert_eq!(sink.peak_working(), 5, "{lines:#?}");
+
+    // Zero-grace stops are pure engine work: bounded.
+    up_with(&engine, &project, &RecordingSink::default(), &bounded).await;
+    let stop = plan_stop(
+        &project.desired(),
+        &observe(&engine, &name).await,
+        &LifecycleOptions {
+            timeout: Some(0),
+            ..LifecycleOptions::default()
+        },
+    )
+    .expect("plan stop -t 0");
+    let sink = RecordingSink::default();
+    execute(&stop, &engine, &project, &sink, &bounded)
+        .await
+        .unwrap_or_else(|e| panic!("stop -t 0 failed: {e}"));
+    assert_eq!(sink.peak_working(), 2, "{:#?}", sink.lines());
+    for service in ["a", "b", "c", "d", "e"] {
+        let state = state_of(&engine, &format!("{name}-{service}-1")).await;
+        assert_eq!(state.status, Some(ContainerStateStatusEnum::EXITED));
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -96,16 +96,29 @@ pub fn load_target(global: &GlobalOptions) -> Result<Target, Failure> {
     }
 }
 
-/// Maps `--parallel` / `COMPOSE_PARALLEL_LIMIT` to the executor's limit (`None`: unlimited).
-pub fn parallel_limit(global: &GlobalOptions) -> Option<usize> {
-    let value = global.parallel.or_else(|| {
+/// `--parallel`, else `COMPOSE_PARALLEL_LIMIT`, as given.
+fn parallel_setting(global: &GlobalOptions) -> Option<i64> {
+    global.parallel.or_else(|| {
         std::env::var("COMPOSE_PARALLEL_LIMIT")
             .ok()
             .and_then(|v| v.trim().parse::<i64>().ok())
-    });
-    match value {
+    })
+}
+
+/// Maps `--parallel` / `COMPOSE_PARALLEL_LIMIT` to the executor's limit (`None`: unlimited).
+pub fn parallel_limit(global: &GlobalOptions) -> Option<usize> {
+    match parallel_setting(global) {
         Some(n) if n > 0 => usize::try_from(n).ok(),
         _ => None,
+    }
+}
+
+/// The executor's bound on engine work in flight: the default one when the user gave no
+/// parallelism, none when they did (their limit applies to every step, `-1` lifts all).
+pub fn engine_work_limit(global: &GlobalOptions) -> Option<usize> {
+    match parallel_setting(global) {
+        None => Some(hoist_executor::DEFAULT_ENGINE_WORK_LIMIT),
+        Some(_) => None,
     }
 }
 
@@ -195,6 +208,7 @@ pub async fn execute_plan(
     let options = ExecOptions {
         project: project.to_string(),
         parallel: parallel_limit(global),
+        engine_work_limit: engine_work_limit(global),
         wait_timeout: None,
         cancel: cancel.clone(),
     };
