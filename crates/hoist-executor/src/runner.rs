@@ -15,12 +15,12 @@ use hoist_engine::bollard::models::{
 };
 use hoist_engine::{labels, Engine, EngineError, ErrorKind};
 use hoist_planner::{Action, Condition, ContainerRef, Plan, Step};
-use tokio::sync::{Mutex, Semaphore, SemaphorePermit};
+use tokio::sync::Mutex;
 
 use crate::cancel::CancelToken;
 use crate::outcome::{ExecError, Outcome};
 use crate::progress::{EventStatus, ProgressEvent, ProgressSink, ResourceKind};
-use crate::scheduler::{run_plan, StepResult, StepRunner, StepSuccess};
+use crate::scheduler::{run_plan, Limits, StepResult, StepRunner, StepSuccess};
 use crate::specs::ServiceSpecs;
 
 /// How often `WaitForDependency` looks at the dependency's containers.
@@ -75,11 +75,12 @@ pub async fn execute<S: ServiceSpecs + ?Sized>(
         cancel: options.cancel.clone(),
         wait_deadline: options.wait_timeout.map(|t| Instant::now() + t),
         start_lock: Mutex::new(()),
-        work_slots: options
-            .engine_work_limit
-            .map(|limit| Semaphore::new(limit.max(1))),
     };
-    let outcome = run_plan(plan, &runner, options.parallel, &options.cancel).await;
+    let limits = Limits {
+        steps: options.parallel,
+        engine_work: options.engine_work_limit,
+    };
+    let outcome = run_plan(plan, &runner, limits, &options.cancel).await;
     progress.finish();
     if outcome.is_success() {
         Ok(outcome)
@@ -100,8 +101,6 @@ struct EngineRunner<'a, S: ?Sized> {
     /// Held while a container whose host ports the engine picks starts
     /// ([`ServiceSpecs::serialised_start`]); other starts run in parallel.
     start_lock: Mutex<()>,
-    /// Permits for engine work ([`ExecOptions::engine_work_limit`]); `None`: unbounded.
-    work_slots: Option<Semaphore>,
 }
 
 impl<S: ServiceSpecs + ?Sized> StepRunner for EngineRunner<'_, S> {
@@ -111,6 +110,17 @@ impl<S: ServiceSpecs + ?Sized> StepRunner for EngineRunner<'_, S> {
         created: Option<String>,
     ) -> impl std::future::Future<Output = StepResult> + 'a {
         self.run_step(step, created)
+    }
+
+    /// Dependency waits and stops that grant a grace period mostly wait: not engine work.
+    fn is_engine_work(&self, step: &Step) -> bool {
+        match &step.action {
+            Action::WaitForDependency { .. } => false,
+            Action::StopContainer { name, timeout, .. } => {
+                self.stop_grace(name, *timeout) == Some(Duration::ZERO)
+            }
+            _ => true,
+        }
     }
 }
 
@@ -194,14 +204,6 @@ impl<'a, S: ServiceSpecs + ?Sized> EngineRunner<'a, S> {
         }
     }
 
-    /// A permit for engine work, when the work is bounded.
-    async fn work_slot(&self) -> Option<SemaphorePermit<'_>> {
-        match &self.work_slots {
-            Some(slots) => slots.acquire().await.ok(),
-            None => None,
-        }
-    }
-
     /// The grace period a stop step grants its container (`None`: the container's own).
     fn stop_grace(&self, name: &str, timeout: Option<u32>) -> Option<Duration> {
         timeout
@@ -210,20 +212,6 @@ impl<'a, S: ServiceSpecs + ?Sized> EngineRunner<'a, S> {
     }
 
     async fn run_step(&self, step: &Step, created: Option<String>) -> StepResult {
-        // Dependency waits and stops that grant a grace period mostly wait: never held back.
-        // Starts take their permit themselves (after the start lock, when they need it).
-        let bounded = match &step.action {
-            Action::WaitForDependency { .. } | Action::StartContainer { .. } => false,
-            Action::StopContainer { name, timeout, .. } => {
-                self.stop_grace(name, *timeout) == Some(Duration::ZERO)
-            }
-            _ => true,
-        };
-        let _slot = if bounded {
-            self.work_slot().await
-        } else {
-            None
-        };
         let silent = step.part_of.is_some();
         match &step.action {
             Action::CheckExternalNetwork { name, .. } => {
@@ -491,13 +479,6 @@ impl<'a, S: ServiceSpecs + ?Sized> EngineRunner<'a, S> {
     }
 
     async fn start_container(&self, task: &Task<'_>, service: &str, id: &str) -> StepResult {
-        // The start lock first, then the work permit: starts waiting for the lock hold none.
-        let _serialised = if self.specs.serialised_start(service) {
-            Some(self.start_lock.lock().await)
-        } else {
-            None
-        };
-        let _slot = self.work_slot().await;
         let files = match self.specs.injected_files(service) {
             Ok(files) => files,
             Err(message) => return task.fail(message),
@@ -511,6 +492,11 @@ impl<'a, S: ServiceSpecs + ?Sized> EngineRunner<'a, S> {
                 return task.fail(e.message);
             }
         }
+        let _serialised = if self.specs.serialised_start(service) {
+            Some(self.start_lock.lock().await)
+        } else {
+            None
+        };
         task.working("Starting");
         match self.engine.start_container(id).await {
             Ok(()) => task.done("Started"),
