@@ -71,6 +71,64 @@ fn noop_reup_keeps_ids_and_a_change_recreates_only_that_service_and_its_children
 }
 
 #[test]
+fn replicas_on_a_port_range_start_one_at_a_time_on_distinct_ports() {
+    require_engine();
+    let compose = format!(
+        r#"services:
+  ranged:
+    image: {IMAGE}
+    command: ["sleep", "3600"]
+    scale: 3
+    ports: ["28100-28102:80"]
+  a:
+    image: {IMAGE}
+    command: ["sleep", "3600"]
+  b:
+    image: {IMAGE}
+    command: ["sleep", "3600"]
+"#
+    );
+    let p = TestProject::new("portrange", &compose);
+    let output = p.hoist_ok(&["--progress", "plain", "up", "-d"]);
+    let mut ports: Vec<String> = (1..=3)
+        .map(|n| {
+            let name = p.cname("ranged", n);
+            assert_eq!(inspect(&name, "{{.State.Running}}"), "true", "{name}");
+            inspect(
+                &name,
+                "{{(index (index .NetworkSettings.Ports \"80/tcp\") 0).HostPort}}",
+            )
+        })
+        .collect();
+    ports.sort();
+    assert_eq!(ports, ["28100", "28101", "28102"], "{output}");
+    // The ranged starts never overlap (each Started before the next Starting).
+    let mut open: Option<String> = None;
+    for line in output.lines().map(str::trim) {
+        let Some(rest) = line.strip_prefix("Container ") else {
+            continue;
+        };
+        let Some((name, status)) = rest.split_once(' ') else {
+            continue;
+        };
+        if !name.contains("-ranged-") {
+            continue;
+        }
+        match status.trim() {
+            "Starting" => {
+                assert!(
+                    open.is_none(),
+                    "{name} started while {open:?} was starting:\n{output}"
+                );
+                open = Some(name.to_string());
+            }
+            "Started" => open = None,
+            _ => {}
+        }
+    }
+}
+
+#[test]
 fn scale_up_and_down_removes_highest_numbers_first() {
     require_engine();
     let compose =

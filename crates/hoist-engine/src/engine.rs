@@ -10,12 +10,15 @@ use bollard::{ClientVersion, Docker, API_DEFAULT_VERSION};
 
 use crate::endpoint::{self, Endpoint};
 use crate::error::{transport_detail, EngineError, ErrorKind, Result};
+use crate::probe;
 use crate::tls::{self, TlsTransport};
 
 /// Timeout for ordinary requests (time until the engine starts answering).
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
 /// Timeout for the version probe made while connecting.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+/// Timeout for the `/_ping` tried first when connecting (then `/version` is asked).
+const PING_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// An engine API version such as `1.41`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -80,9 +83,20 @@ impl Engine {
         Engine::connect_to(endpoint).await
     }
 
-    /// Connects to an explicit endpoint and negotiates the API version.
+    /// Connects to an explicit endpoint and negotiates the API version: from a `/_ping`
+    /// when the endpoint answers one with its versions, else from `/version`.
     pub async fn connect_to(endpoint: Endpoint) -> Result<Engine> {
         let transport = transport_for(&endpoint)?;
+        if let Some(ping) = probe::ping(&endpoint, PING_TIMEOUT).await {
+            let api_version = ping.api_version.min(client_max_api_version());
+            let docker = client_for(&endpoint, &transport, api_version, DEFAULT_REQUEST_TIMEOUT)?;
+            return Ok(Engine {
+                docker,
+                endpoint,
+                api_version,
+                server_version: ping.server_version,
+            });
+        }
         let mut wanted = client_max_api_version();
         let mut attempts = 0;
         loop {

@@ -465,15 +465,22 @@ impl Engine {
             .map_err(|e| EngineError::from_bollard(&format!("image \"{reference}\""), "remove", e))
     }
 
-    /// Local images for several references (missing ones are absent from the map).
+    /// Local images for several references (missing ones are absent from the map), each
+    /// distinct reference inspected once, all at the same time.
     pub async fn local_images(&self, references: &[String]) -> Result<HashMap<String, LocalImage>> {
+        let mut distinct: Vec<&String> = references.iter().collect();
+        distinct.sort();
+        distinct.dedup();
+        let answers = futures_util::future::join_all(
+            distinct
+                .iter()
+                .map(|r| async move { (*r, self.local_image(r).await) }),
+        )
+        .await;
         let mut out = HashMap::new();
-        for r in references {
-            if out.contains_key(r) {
-                continue;
-            }
-            if let Some(img) = self.local_image(r).await? {
-                out.insert(r.clone(), img);
+        for (reference, answer) in answers {
+            if let Some(img) = answer? {
+                out.insert(reference.clone(), img);
             }
         }
         Ok(out)

@@ -33,6 +33,7 @@ pub mod images;
 pub mod interactive;
 pub mod labels;
 pub mod ops;
+mod probe;
 pub mod spec;
 pub mod state;
 mod tls;

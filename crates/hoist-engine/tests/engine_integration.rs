@@ -45,7 +45,15 @@ async fn connect_negotiates_the_api_version() {
         engine.api_version(),
         server_api.min(client_max_api_version())
     );
-    assert!(!engine.server_version().is_empty());
+    // The versions come from a `/_ping` probe: they must match what `/version` says.
+    let out = Command::new("docker")
+        .args(["version", "--format", "{{.Server.Version}}"])
+        .output()
+        .expect("docker CLI");
+    assert_eq!(
+        engine.server_version(),
+        String::from_utf8_lossy(&out.stdout).trim()
+    );
     // The negotiated client can make a versioned call.
     assert!(engine
         .image_exists("hoist-test/definitely-missing:none")

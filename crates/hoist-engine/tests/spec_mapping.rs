@@ -518,6 +518,18 @@ fn ports_and_expose() {
     assert_eq!(tcp80[1].host_port.as_deref(), Some("8081"));
 }
 
+#[test]
+fn only_ports_the_engine_picks_serialise_starts() {
+    let p = load(
+        "services:\n  range:\n    image: busybox\n    ports: [\"8000-8010:80\"]\n  ephemeral:\n    image: busybox\n    ports: [\"80\", \"9000:90\"]\n  fixed:\n    image: busybox\n    ports: [\"127.0.0.1:8080:80\", \"8000-8001:80-81\"]\n    expose: [\"3000-3002\"]\n  none:\n    image: busybox\n",
+    );
+    let picks = |name: &str| spec::engine_picks_host_port(p.service(name).expect("service"));
+    assert!(picks("range"));
+    assert!(picks("ephemeral"));
+    assert!(!picks("fixed"));
+    assert!(!picks("none"));
+}
+
 // ---- host settings ---------------------------------------------------------------------
 
 #[test]

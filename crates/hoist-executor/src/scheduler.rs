@@ -1,7 +1,8 @@
 //! The DAG walker behind [`crate::execute`], independent of the engine: it starts each step
-//! once every step it waits for has succeeded, keeps at most `limit` steps in flight, marks
-//! the dependents of a failed step as skipped, stops starting steps once cancelled, and
-//! records per-step timings. The engine work itself is a [`StepRunner`].
+//! once every step it waits for has succeeded, keeps at most [`Limits::steps`] steps (and
+//! [`Limits::engine_work`] steps doing engine work) in flight, marks the dependents of a
+//! failed step as skipped, stops starting steps once cancelled, and records per-step timings.
+//! The engine work itself is a [`StepRunner`].
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -42,6 +43,19 @@ pub(crate) trait StepRunner {
         step: &'a Step,
         created: Option<String>,
     ) -> impl Future<Output = StepResult> + 'a;
+
+    /// Whether `step` loads the engine (counted against [`Limits::engine_work`]) rather than
+    /// mostly waiting.
+    fn is_engine_work(&self, step: &Step) -> bool;
+}
+
+/// How many steps may be in flight at once (`None`: unlimited).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Limits {
+    /// Steps of any kind.
+    pub steps: Option<usize>,
+    /// Steps doing engine work ([`StepRunner::is_engine_work`]).
+    pub engine_work: Option<usize>,
 }
 
 /// The `CreateContainer` step an action refers to, if any.
@@ -64,16 +78,23 @@ fn referenced_create(action: &Action) -> Option<StepId> {
     }
 }
 
-/// Walks `plan` with `runner`, `limit` steps at a time (`None`: unlimited), until every step
-/// has run, been skipped, or (after cancellation) been left out.
+/// Walks `plan` with `runner` within `limits`, until every step has run, been skipped, or
+/// (after cancellation) been left out.
 pub(crate) async fn run_plan<R: StepRunner>(
     plan: &Plan,
     runner: &R,
-    limit: Option<usize>,
+    limits: Limits,
     cancel: &CancelToken,
 ) -> Outcome {
     let started = Instant::now();
-    let limit = limit.unwrap_or(usize::MAX).max(1);
+    let limit = limits.steps.unwrap_or(usize::MAX).max(1);
+    let work_limit = limits.engine_work.unwrap_or(usize::MAX).max(1);
+    let engine_work: Vec<bool> = plan
+        .steps
+        .iter()
+        .map(|s| runner.is_engine_work(s))
+        .collect();
+    let mut work_in_flight = 0usize;
     let mut reports: Vec<StepReport> = plan
         .steps
         .iter()
@@ -99,8 +120,12 @@ pub(crate) async fn run_plan<R: StepRunner>(
                     }
                     Readiness::Ready => {}
                 }
-                if in_flight.len() >= limit {
+                if in_flight.len() >= limit || (engine_work[index] && work_in_flight >= work_limit)
+                {
                     continue;
+                }
+                if engine_work[index] {
+                    work_in_flight += 1;
                 }
                 let created_id = referenced_create(&step.action)
                     .and_then(|create| created.get(&create).cloned());
@@ -118,6 +143,9 @@ pub(crate) async fn run_plan<R: StepRunner>(
         }
         tokio::select! {
             Some((index, took, result)) = in_flight.next() => {
+                if engine_work[index] {
+                    work_in_flight -= 1;
+                }
                 let report = &mut reports[index];
                 report.duration = Some(took);
                 match result {
@@ -215,7 +243,8 @@ mod tests {
     }
 
     /// A step runner with no engine: sleeps, fails on demand, records the order of events,
-    /// the peak number of steps in flight and the created IDs it was handed.
+    /// the peak number of steps in flight (all, and engine work: every step but dependency
+    /// waits) and the created IDs it was handed.
     #[derive(Default)]
     struct FakeRunner {
         failing: HashSet<usize>,
@@ -223,6 +252,7 @@ mod tests {
         cancel_on: Option<(usize, CancelToken)>,
         seen: Mutex<Vec<Seen>>,
         in_flight: Mutex<(usize, usize)>,
+        work_in_flight: Mutex<(usize, usize)>,
         handed: Mutex<Vec<(usize, Option<String>)>>,
     }
 
@@ -233,16 +263,29 @@ mod tests {
         fn peak(&self) -> usize {
             self.in_flight.lock().expect("in flight").1
         }
+        fn peak_work(&self) -> usize {
+            self.work_in_flight.lock().expect("work in flight").1
+        }
     }
 
     impl StepRunner for FakeRunner {
+        fn is_engine_work(&self, step: &Step) -> bool {
+            !matches!(step.action, Action::WaitForDependency { .. })
+        }
+
         async fn run<'a>(&'a self, step: &'a Step, created: Option<String>) -> StepResult {
             {
                 let index = step.id.0;
+                let work = self.is_engine_work(step);
                 self.seen.lock().expect("seen").push(Seen::Start(index));
                 self.handed.lock().expect("handed").push((index, created));
                 {
                     let mut flight = self.in_flight.lock().expect("in flight");
+                    flight.0 += 1;
+                    flight.1 = flight.1.max(flight.0);
+                }
+                if work {
+                    let mut flight = self.work_in_flight.lock().expect("work in flight");
                     flight.0 += 1;
                     flight.1 = flight.1.max(flight.0);
                 }
@@ -253,6 +296,9 @@ mod tests {
                 }
                 tokio::time::sleep(self.delay).await;
                 self.in_flight.lock().expect("in flight").0 -= 1;
+                if work {
+                    self.work_in_flight.lock().expect("work in flight").0 -= 1;
+                }
                 self.seen.lock().expect("seen").push(Seen::End(index));
                 if self.failing.contains(&index) {
                     return Err(format!("step {index} broke"));
@@ -321,7 +367,7 @@ mod tests {
             delay: Duration::from_millis(10),
             ..FakeRunner::default()
         };
-        let outcome = run_plan(&plan, &runner, None, &CancelToken::new()).await;
+        let outcome = run_plan(&plan, &runner, Limits::default(), &CancelToken::new()).await;
         assert!(outcome.is_success(), "{outcome:?}");
         let seen = runner.seen();
         for step in &plan.steps {
@@ -345,7 +391,7 @@ mod tests {
     async fn created_ids_are_handed_to_later_steps() {
         let plan = plan_of(vec![(create("web"), vec![]), (start("web", 0), vec![0])]);
         let runner = FakeRunner::default();
-        let outcome = run_plan(&plan, &runner, None, &CancelToken::new()).await;
+        let outcome = run_plan(&plan, &runner, Limits::default(), &CancelToken::new()).await;
         assert!(outcome.is_success());
         let handed = runner.handed.lock().expect("handed").clone();
         assert_eq!(handed, vec![(0, None), (1, Some("cid-0".to_string()))]);
@@ -364,10 +410,66 @@ mod tests {
                 delay: Duration::from_millis(20),
                 ..FakeRunner::default()
             };
-            let outcome = run_plan(&plan, &runner, limit, &CancelToken::new()).await;
+            let limits = Limits {
+                steps: limit,
+                engine_work: None,
+            };
+            let outcome = run_plan(&plan, &runner, limits, &CancelToken::new()).await;
             assert!(outcome.is_success());
             assert_eq!(runner.peak(), expected_peak, "limit {limit:?}");
         }
+    }
+
+    fn wait(service: &str) -> Action {
+        Action::WaitForDependency {
+            service: service.into(),
+            dependency: "db".into(),
+            condition: hoist_planner::Condition::Healthy,
+            required: true,
+        }
+    }
+
+    #[tokio::test]
+    async fn engine_work_is_bounded_and_waits_are_not() {
+        let mut steps: Vec<(Action, Vec<usize>)> = ["a", "b", "c", "d", "e"]
+            .iter()
+            .map(|s| (create(s), vec![]))
+            .collect();
+        steps.extend(["x", "y", "z"].iter().map(|s| (wait(s), vec![])));
+        let plan = plan_of(steps);
+        let runner = FakeRunner {
+            delay: Duration::from_millis(20),
+            ..FakeRunner::default()
+        };
+        let limits = Limits {
+            steps: None,
+            engine_work: Some(2),
+        };
+        let outcome = run_plan(&plan, &runner, limits, &CancelToken::new()).await;
+        assert!(outcome.is_success());
+        assert_eq!(runner.peak_work(), 2);
+        // The three waits ran beside the two creates in flight.
+        assert_eq!(runner.peak(), 5);
+    }
+
+    #[tokio::test]
+    async fn steps_held_back_by_the_work_bound_are_not_started_once_cancelled() {
+        let token = CancelToken::new();
+        let plan = plan_of(vec![(create("a"), vec![]), (create("b"), vec![])]);
+        let runner = FakeRunner {
+            delay: Duration::from_millis(10),
+            cancel_on: Some((0, token.clone())),
+            ..FakeRunner::default()
+        };
+        let limits = Limits {
+            steps: None,
+            engine_work: Some(1),
+        };
+        let outcome = run_plan(&plan, &runner, limits, &token).await;
+        assert!(outcome.cancelled);
+        assert_eq!(outcome.steps[0].status, StepStatus::Succeeded);
+        assert_eq!(outcome.steps[1].status, StepStatus::NotStarted);
+        assert_eq!(runner.seen(), vec![Seen::Start(0), Seen::End(0)]);
     }
 
     #[tokio::test]
@@ -384,7 +486,7 @@ mod tests {
             failing: HashSet::from([0]),
             ..FakeRunner::default()
         };
-        let outcome = run_plan(&plan, &runner, None, &CancelToken::new()).await;
+        let outcome = run_plan(&plan, &runner, Limits::default(), &CancelToken::new()).await;
         let statuses: Vec<StepStatus> = outcome.steps.iter().map(|s| s.status).collect();
         assert_eq!(
             statuses,
@@ -421,7 +523,11 @@ mod tests {
             cancel_on: Some((0, token.clone())),
             ..FakeRunner::default()
         };
-        let outcome = run_plan(&plan, &runner, Some(1), &token).await;
+        let limits = Limits {
+            steps: Some(1),
+            engine_work: None,
+        };
+        let outcome = run_plan(&plan, &runner, limits, &token).await;
         assert!(outcome.cancelled);
         assert_eq!(outcome.steps[0].status, StepStatus::Succeeded);
         assert_eq!(outcome.steps[1].status, StepStatus::NotStarted);
@@ -439,7 +545,7 @@ mod tests {
         token.cancel();
         let plan = plan_of(vec![(create("a"), vec![])]);
         let runner = FakeRunner::default();
-        let outcome = run_plan(&plan, &runner, None, &token).await;
+        let outcome = run_plan(&plan, &runner, Limits::default(), &token).await;
         assert!(outcome.cancelled);
         assert_eq!(outcome.steps[0].status, StepStatus::NotStarted);
         assert!(runner.seen().is_empty());
@@ -449,7 +555,7 @@ mod tests {
     async fn invalid_dependencies_are_skipped_not_hung() {
         let plan = plan_of(vec![(create("a"), vec![1]), (create("b"), vec![7])]);
         let runner = FakeRunner::default();
-        let outcome = run_plan(&plan, &runner, None, &CancelToken::new()).await;
+        let outcome = run_plan(&plan, &runner, Limits::default(), &CancelToken::new()).await;
         assert_eq!(outcome.steps[0].status, StepStatus::Skipped);
         assert_eq!(outcome.steps[1].status, StepStatus::Skipped);
         assert!(runner.seen().is_empty());
@@ -460,7 +566,10 @@ mod tests {
         let outcome = run_plan(
             &Plan::default(),
             &FakeRunner::default(),
-            Some(0),
+            Limits {
+                steps: Some(0),
+                engine_work: Some(0),
+            },
             &CancelToken::new(),
         )
         .await;

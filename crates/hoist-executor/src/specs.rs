@@ -83,6 +83,16 @@ pub trait ServiceSpecs: Send + Sync {
         let _ = (service, number, name, id);
     }
 
+    /// Whether starting a container of `service` must wait until no other such start is in
+    /// flight: the engine picks a host port for it (a published port with a host port range
+    /// such as `8000-8010:80`, or none such as `80`), and concurrent starts may be handed the
+    /// same port (docker/compose#8530). Other starts run in parallel. The default is the safe
+    /// answer when nothing is known about the service.
+    fn serialised_start(&self, service: &str) -> bool {
+        let _ = service;
+        true
+    }
+
     /// Grace period for stopping the container named `container` when the plan gives no
     /// `-t/--timeout` (the service's `stop_grace_period`; the CLI maps names to services from
     /// the observed state). `None` lets the engine use the container's own `StopTimeout`,

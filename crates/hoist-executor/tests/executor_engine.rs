@@ -9,12 +9,15 @@ use std::time::Duration;
 use common::*;
 use hoist_engine::bollard::models::{ContainerStateStatusEnum, HealthStatusEnum};
 use hoist_executor::{execute, CancelToken, ExecOptions, QuietProgress, StepStatus};
-use hoist_planner::{plan_down, plan_up, Action, Condition, DownOptions, UpOptions};
+use hoist_planner::{
+    plan_down, plan_stop, plan_up, Action, Condition, DownOptions, LifecycleOptions, UpOptions,
+};
 
 fn options(project: &str) -> ExecOptions {
     ExecOptions {
         project: project.to_string(),
         parallel: None,
+        engine_work_limit: None,
         wait_timeout: Some(Duration::from_secs(90)),
         cancel: CancelToken::new(),
     }
@@ -113,8 +116,6 @@ async fn up_respects_dependencies_and_down_removes_everything() {
     assert!(sink.position(&format!("Container {name}-db-1 Waiting")) < healthy);
     assert!(healthy < web_starting && exited < web_starting);
     assert!(sink.position(&format!("Container {name}-web-1 Started")) > web_starting);
-    // Starts are serialised.
-    assert_eq!(sink.peak_starting(), 1);
 
     // A second plan only restarts the one-shot init container.
     let again = plan_up(
@@ -157,6 +158,161 @@ async fn up_respects_dependencies_and_down_removes_everything() {
     assert!(sink
         .lines()
         .contains(&format!("Network {name}_default Removed")));
+}
+
+/// Starts of containers whose host port the engine picks from a range never overlap (the
+/// engine may hand concurrent starts the same port, docker/compose#8530); other starts do.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_starts_on_engine_picked_ports_are_serialised() {
+    let engine = engine().await;
+    let name = unique_project("ports");
+    let _guard = ProjectGuard(name.clone());
+    let mut services = vec![TestService::new("ranged", long_running())
+        .replicas(3)
+        .publish("28110-28112")];
+    for plain in ["a", "b", "c", "d"] {
+        services.push(TestService::new(plain, long_running()));
+    }
+    let project = TestProject::new(&name, services);
+    let plan = plan_up(
+        &project.desired(),
+        &observe(&engine, &name).await,
+        &UpOptions::default(),
+    )
+    .expect("plan up");
+    let sink = RecordingSink::default();
+    execute(&plan, &engine, &project, &sink, &options(&name))
+        .await
+        .unwrap_or_else(|e| panic!("up failed: {e}\n{:#?}", e.outcome));
+
+    // Through the engine: the three replicas run, each on its own port of the range.
+    let mut ports = Vec::new();
+    for number in 1..=3 {
+        let container = format!("{name}-ranged-{number}");
+        let info = engine
+            .inspect_container(&container)
+            .await
+            .unwrap_or_else(|e| panic!("inspect {container}: {e}"));
+        let state = info.state.clone().unwrap_or_default();
+        assert_eq!(state.status, Some(ContainerStateStatusEnum::RUNNING));
+        let port = info
+            .network_settings
+            .and_then(|n| n.ports)
+            .and_then(|p| p.get("80/tcp").cloned().flatten())
+            .and_then(|b| b.first().and_then(|b| b.host_port.clone()))
+            .unwrap_or_else(|| panic!("{container} publishes no port"));
+        ports.push(port);
+    }
+    ports.sort();
+    assert_eq!(ports, ["28110", "28111", "28112"]);
+
+    // Through the progress events: no two ranged starts in flight at once, while the
+    // others did start concurrently (their starts become ready together and each takes far
+    // longer than the engine needs to hand out the next one).
+    let ranged = format!("Container {name}-ranged-");
+    let mut starting: Vec<String> = Vec::new();
+    for line in sink.lines() {
+        if !line.starts_with(&ranged) {
+            continue;
+        }
+        let id = line
+            .rsplit_once(' ')
+            .map(|(id, _)| id.to_string())
+            .unwrap_or_default();
+        if line.ends_with(" Starting") {
+            starting.push(id);
+            assert_eq!(
+                starting.len(),
+                1,
+                "overlapping ranged starts: {:#?}",
+                sink.lines()
+            );
+        } else if line.ends_with(" Started") {
+            starting.retain(|s| *s != id);
+        }
+    }
+    assert!(sink.peak_starting() >= 2, "{:#?}", sink.lines());
+}
+
+/// Plans and runs `up` of `project`.
+async fn up_with(
+    engine: &hoist_engine::Engine,
+    project: &TestProject,
+    sink: &RecordingSink,
+    options: &ExecOptions,
+) {
+    let plan = plan_up(
+        &project.desired(),
+        &observe(engine, &project.name).await,
+        &UpOptions::default(),
+    )
+    .expect("plan up");
+    execute(&plan, engine, project, sink, options)
+        .await
+        .unwrap_or_else(|e| panic!("up failed: {e}"));
+}
+
+/// The engine-work bound holds creates, starts and zero-grace stops to the limit, but never
+/// stops that wait out a grace period.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn engine_work_is_bounded_but_grace_periods_are_not() {
+    let engine = engine().await;
+    let name = unique_project("work");
+    let _guard = ProjectGuard(name.clone());
+    // `sleep` as PID 1 ignores SIGTERM: every graceful stop waits out its grace period (1 s).
+    let services = ["a", "b", "c", "d", "e"]
+        .iter()
+        .map(|s| TestService::new(s, vec!["sleep".into(), "600".into()]))
+        .collect();
+    let project = TestProject::new(&name, services);
+    let bounded = ExecOptions {
+        engine_work_limit: Some(2),
+        ..options(&name)
+    };
+    let sink = RecordingSink::default();
+    up_with(&engine, &project, &sink, &bounded).await;
+    assert_eq!(sink.peak_working(), 2, "{:#?}", sink.lines());
+
+    // Stops granting a grace period all begin before the first one ends.
+    let stop = plan_stop(
+        &project.desired(),
+        &observe(&engine, &name).await,
+        &LifecycleOptions::default(),
+    )
+    .expect("plan stop");
+    let sink = RecordingSink::default();
+    execute(&stop, &engine, &project, &sink, &bounded)
+        .await
+        .unwrap_or_else(|e| panic!("stop failed: {e}"));
+    let lines = sink.lines();
+    let last_stopping = lines.iter().rposition(|l| l.ends_with(" Stopping"));
+    let first_stopped = lines.iter().position(|l| l.ends_with(" Stopped"));
+    assert!(
+        last_stopping.is_some() && last_stopping < first_stopped,
+        "{lines:#?}"
+    );
+    assert_eq!(sink.peak_working(), 5, "{lines:#?}");
+
+    // Zero-grace stops are pure engine work: bounded.
+    up_with(&engine, &project, &RecordingSink::default(), &bounded).await;
+    let stop = plan_stop(
+        &project.desired(),
+        &observe(&engine, &name).await,
+        &LifecycleOptions {
+            timeout: Some(0),
+            ..LifecycleOptions::default()
+        },
+    )
+    .expect("plan stop -t 0");
+    let sink = RecordingSink::default();
+    execute(&stop, &engine, &project, &sink, &bounded)
+        .await
+        .unwrap_or_else(|e| panic!("stop -t 0 failed: {e}"));
+    assert_eq!(sink.peak_working(), 2, "{:#?}", sink.lines());
+    for service in ["a", "b", "c", "d", "e"] {
+        let state = state_of(&engine, &format!("{name}-{service}-1")).await;
+        assert_eq!(state.status, Some(ContainerStateStatusEnum::EXITED));
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -16,7 +16,8 @@
 //! # Executor contract
 //!
 //! - Steps are in a valid order; a step may run once every step in its `after` list is done.
-//!   Independent steps may run concurrently (container starts should be serialised).
+//!   Independent steps may run concurrently (starts of containers whose host ports the engine
+//!   picks should be serialised).
 //! - [`ContainerRef::CreatedBy`] names the `CreateContainer` step whose resulting container ID
 //!   to use; [`Action::RenameContainer::created_by`](Action::RenameContainer) likewise.
 //! - `CheckExternalNetwork` / `CheckExternalVolume` fail the run when the external resource

@@ -74,8 +74,8 @@ pub enum Action {
         replaces: Option<String>,
         inherit_from: Option<String>,
     },
-    /// Start a container (injecting secrets/configs first). Start calls are serialised by the
-    /// executor.
+    /// Start a container (injecting secrets/configs first). The executor serialises the start
+    /// calls of containers whose host ports the engine picks.
     StartContainer {
         service: String,
         container: ContainerRef,

@@ -655,8 +655,12 @@ pub fn run(global: &GlobalOptions, args: &RunArgs) -> Result<(), Failure> {
         dependencies_of(&project, &args.service)
     };
     runtime::block_on(async {
-        if !global.dry_run {
+        let engine = runtime::connect().await?;
+        let images = if global.dry_run {
+            Default::default()
+        } else {
             super::up::ensure_images_with(
+                &engine,
                 global,
                 args.build,
                 false,
@@ -664,12 +668,13 @@ pub fn run(global: &GlobalOptions, args: &RunArgs) -> Result<(), Failure> {
                 args.quiet_pull || args.quiet,
                 &project,
             )
-            .await?;
-        }
-        let mut session = runtime::open_session(
+            .await
+        };
+        let mut session = runtime::open_session_on(
+            engine,
             runtime::Target::Loaded(Box::new(project.clone())),
             &[],
-            true,
+            Some(&images),
         )
         .await?;
         // Plan `up` for the dependencies only; networks and volumes are always planned.

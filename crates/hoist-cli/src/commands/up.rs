@@ -6,6 +6,8 @@
 use crate::cli::{CreateFlags, GlobalOptions, PullPolicy, UpArgs};
 use crate::runtime::{self, wait::Waited};
 use crate::Failure;
+use hoist_engine::build::ImageDigests;
+use hoist_engine::Engine;
 use hoist_planner::{plan_up, Recreate, UpOptions};
 use std::time::Duration;
 
@@ -97,12 +99,19 @@ pub fn converge(
         }
     }
     runtime::block_on(async {
-        if !global.dry_run {
-            ensure_images(global, flags, &project).await?;
-        }
-        let session =
-            runtime::open_session(runtime::Target::Loaded(Box::new(project)), services, true)
-                .await?;
+        let engine = runtime::connect().await?;
+        let images = if global.dry_run {
+            ImageDigests::new()
+        } else {
+            ensure_images(&engine, global, flags, &project).await
+        };
+        let session = runtime::open_session_on(
+            engine,
+            runtime::Target::Loaded(Box::new(project)),
+            services,
+            Some(&images),
+        )
+        .await?;
         let plan = plan_up(&session.desired, &session.observed, &options)
             .map_err(runtime::plan_failure)?;
         let cancel = runtime::cancel_on_signals();
@@ -152,13 +161,16 @@ pub fn converge(
 }
 
 /// Pulls and builds what the selected services need before containers are created, as
-/// Docker Compose does (`--build`, `--no-build`, `--pull`, `pull_policy`).
+/// Docker Compose does (`--build`, `--no-build`, `--pull`, `pull_policy`). Returns the local
+/// image ID of each service whose image is now there (empty when that could not be told).
 pub(crate) async fn ensure_images(
+    engine: &Engine,
     global: &GlobalOptions,
     flags: &CreateFlags,
     project: &hoist_loader::model::Project,
-) -> Result<(), Failure> {
+) -> ImageDigests {
     ensure_images_with(
+        engine,
         global,
         flags.build,
         flags.no_build,
@@ -171,15 +183,15 @@ pub(crate) async fn ensure_images(
 
 /// [`ensure_images`] from the individual flags (`run` has its own).
 pub(crate) async fn ensure_images_with(
+    engine: &Engine,
     global: &GlobalOptions,
     build: bool,
     no_build: bool,
     pull_flag: Option<PullPolicy>,
     quiet_pull: bool,
     project: &hoist_loader::model::Project,
-) -> Result<(), Failure> {
+) -> ImageDigests {
     use hoist_engine::build::{BuildPolicy, PullOption};
-    let engine = runtime::connect().await?;
     let pull = match pull_flag {
         None | Some(PullPolicy::Policy) => PullOption::Policy,
         Some(PullPolicy::Always) => PullOption::Always,
@@ -197,12 +209,13 @@ pub(crate) async fn ensure_images_with(
     let names = project.service_names();
     // A service whose image cannot be had fails on its own when its container is created;
     // the other services still converge.
-    if let Err(e) =
-        hoist_engine::build::ensure_images(&engine, project, &names, &policy, &output).await
-    {
-        crate::print_warning(&e.message);
+    match hoist_engine::build::ensure_images(engine, project, &names, &policy, &output).await {
+        Ok(images) => images,
+        Err(e) => {
+            crate::print_warning(&e.message);
+            ImageDigests::new()
+        }
     }
-    Ok(())
 }
 
 #[cfg(test)]

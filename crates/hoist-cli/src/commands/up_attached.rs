@@ -229,13 +229,17 @@ pub fn run(
     runtime::block_on(async move {
         let first_signal = CancelToken::new();
         let mut signals = watch_signals(first_signal.clone());
-        if !global.dry_run {
-            super::up::ensure_images(global, &args.create, &project).await?;
-        }
-        let session = runtime::open_session(
+        let engine = runtime::connect().await?;
+        let images = if global.dry_run {
+            Default::default()
+        } else {
+            super::up::ensure_images(&engine, global, &args.create, &project).await
+        };
+        let session = runtime::open_session_on(
+            engine,
             runtime::Target::Loaded(Box::new(project)),
             &args.services,
-            true,
+            Some(&images),
         )
         .await?;
         let create = UpOptions {

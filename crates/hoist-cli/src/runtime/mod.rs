@@ -96,16 +96,29 @@ pub fn load_target(global: &GlobalOptions) -> Result<Target, Failure> {
     }
 }
 
-/// Maps `--parallel` / `COMPOSE_PARALLEL_LIMIT` to the executor's limit (`None`: unlimited).
-pub fn parallel_limit(global: &GlobalOptions) -> Option<usize> {
-    let value = global.parallel.or_else(|| {
+/// `--parallel`, else `COMPOSE_PARALLEL_LIMIT`, as given.
+fn parallel_setting(global: &GlobalOptions) -> Option<i64> {
+    global.parallel.or_else(|| {
         std::env::var("COMPOSE_PARALLEL_LIMIT")
             .ok()
             .and_then(|v| v.trim().parse::<i64>().ok())
-    });
-    match value {
+    })
+}
+
+/// Maps `--parallel` / `COMPOSE_PARALLEL_LIMIT` to the executor's limit (`None`: unlimited).
+pub fn parallel_limit(global: &GlobalOptions) -> Option<usize> {
+    match parallel_setting(global) {
         Some(n) if n > 0 => usize::try_from(n).ok(),
         _ => None,
+    }
+}
+
+/// The executor's bound on engine work in flight: the default one when the user gave no
+/// parallelism, none when they did (their limit applies to every step, `-1` lifts all).
+pub fn engine_work_limit(global: &GlobalOptions) -> Option<usize> {
+    match parallel_setting(global) {
+        None => Some(hoist_executor::DEFAULT_ENGINE_WORK_LIMIT),
+        Some(_) => None,
     }
 }
 
@@ -195,6 +208,7 @@ pub async fn execute_plan(
     let options = ExecOptions {
         project: project.to_string(),
         parallel: parallel_limit(global),
+        engine_work_limit: engine_work_limit(global),
         wait_timeout: None,
         cancel: cancel.clone(),
     };
@@ -276,15 +290,31 @@ pub async fn open_session(
     resolve_images: bool,
 ) -> Result<Session, Failure> {
     let engine = connect().await?;
+    let known = hoist_engine::build::ImageDigests::new();
+    open_session_on(engine, target, selected, resolve_images.then_some(&known)).await
+}
+
+/// [`open_session`] on a connected engine. `images` (when given) asks for the local image of
+/// every service: those it maps to an image ID are taken as they are (`up` has just made sure
+/// of them), the others are looked up.
+pub async fn open_session_on(
+    engine: Engine,
+    target: Target,
+    selected: &[String],
+    images: Option<&hoist_engine::build::ImageDigests>,
+) -> Result<Session, Failure> {
     match target {
         Target::Loaded(project) => {
             let project = *project;
-            if resolve_images {
+            if images.is_some() {
                 check_gpus(&engine, &project).await?;
             }
             let mut specs = specs::ProjectSpecs::new(project.clone(), engine.api_version());
-            if resolve_images {
-                specs.resolve_images(&engine).await.map_err(Failure::new)?;
+            if let Some(known) = images {
+                specs
+                    .resolve_images(&engine, known)
+                    .await
+                    .map_err(Failure::new)?;
             }
             let mut desired = desired::from_project(&project, selected, specs.digests());
             let (state, observed) = observed::observe(&engine, &desired).await?;

@@ -4,13 +4,12 @@
 //! planner can warn about them, use external ones, and never create them twice.
 
 use crate::Failure;
-use hoist_engine::bollard::query_parameters::ListContainersOptions;
+use futures_util::future::join_all;
 use hoist_engine::{labels, ContainerState as EngineState, Engine};
 use hoist_planner::{
     ContainerState, DesiredProject, ObservedContainer, ObservedNetwork, ObservedProject,
     ObservedVolume,
 };
-use std::collections::HashMap;
 
 /// Reads the engine state of `desired.name`, returning the engine's own view (for commands
 /// that need health, exit codes, ...) and the planner's translation.
@@ -22,17 +21,35 @@ pub async fn observe(
         .project_state(&desired.name)
         .await
         .map_err(|e| Failure::new(e.message))?;
-    let mounts = volume_mounts(engine, &desired.name).await?;
-    let mut observed = translate(&state, &mounts);
+    let mut observed = translate(&state);
+    // Desired networks and volumes the labels did not reveal, looked up by name all at once.
+    let mut network_names: Vec<&str> = Vec::new();
     for network in &desired.networks {
         let known = observed
             .networks
             .iter()
             .any(|n| n.name == network.name || n.id == network.name);
-        if known {
-            continue;
+        if !known && !network_names.contains(&network.name.as_str()) {
+            network_names.push(&network.name);
         }
-        match engine.inspect_network(&network.name).await {
+    }
+    let mut volume_names: Vec<&str> = Vec::new();
+    for volume in &desired.volumes {
+        let known = observed.volumes.iter().any(|v| v.name == volume.name);
+        if !known && !volume_names.contains(&volume.name.as_str()) {
+            volume_names.push(&volume.name);
+        }
+    }
+    let (networks, volumes) = tokio::join!(
+        join_all(
+            network_names
+                .iter()
+                .map(|name| engine.inspect_network(name))
+        ),
+        join_all(volume_names.iter().map(|name| engine.inspect_volume(name))),
+    );
+    for answer in networks {
+        match answer {
             Ok(found) => {
                 let labels = found.labels.clone().unwrap_or_default();
                 observed.networks.push(ObservedNetwork {
@@ -47,11 +64,8 @@ pub async fn observe(
             Err(e) => return Err(Failure::new(e.message)),
         }
     }
-    for volume in &desired.volumes {
-        if observed.volumes.iter().any(|v| v.name == volume.name) {
-            continue;
-        }
-        match engine.inspect_volume(&volume.name).await {
+    for answer in volumes {
+        match answer {
             Ok(found) => {
                 let labels = found.labels.clone();
                 observed.volumes.push(ObservedVolume {
@@ -68,43 +82,8 @@ pub async fn observe(
     Ok((state, observed))
 }
 
-/// Named volumes mounted by each container of the project, by container ID.
-async fn volume_mounts(
-    engine: &Engine,
-    project: &str,
-) -> Result<HashMap<String, Vec<String>>, Failure> {
-    let summaries = engine
-        .docker()
-        .list_containers(Some(ListContainersOptions {
-            all: true,
-            filters: Some(HashMap::from([(
-                "label".to_string(),
-                vec![labels::filter(labels::PROJECT, project)],
-            )])),
-            ..Default::default()
-        }))
-        .await
-        .map_err(|e| Failure::new(format!("cannot list the containers of {project}: {e}")))?;
-    let mut mounts = HashMap::new();
-    for summary in summaries {
-        let Some(id) = summary.id else { continue };
-        let names = summary
-            .mounts
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|m| m.typ.as_deref() == Some("volume"))
-            .filter_map(|m| m.name)
-            .collect();
-        mounts.insert(id, names);
-    }
-    Ok(mounts)
-}
-
 /// Translates the engine crate's state into the planner's.
-pub fn translate(
-    state: &hoist_engine::ObservedProject,
-    mounts: &HashMap<String, Vec<String>>,
-) -> ObservedProject {
+pub fn translate(state: &hoist_engine::ObservedProject) -> ObservedProject {
     ObservedProject {
         containers: state
             .containers
@@ -119,7 +98,7 @@ pub fn translate(
                 config_hash: c.config_hash.clone(),
                 image_digest: c.image_digest.clone(),
                 network_ids: c.networks.values().cloned().collect(),
-                volume_names: mounts.get(&c.id).cloned().unwrap_or_default(),
+                volume_names: c.volumes.clone(),
             })
             .collect(),
         networks: state

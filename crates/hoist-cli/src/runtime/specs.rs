@@ -48,7 +48,12 @@ impl ProjectSpecs {
 
     /// Looks up the local image of every service: records its ID (written in the
     /// `com.docker.compose.image` label and compared by the planner) or notes it missing.
-    pub async fn resolve_images(&mut self, engine: &hoist_engine::Engine) -> Result<(), String> {
+    /// Services `known` maps to an image ID are not looked up again.
+    pub async fn resolve_images(
+        &mut self,
+        engine: &hoist_engine::Engine,
+        known: &hoist_engine::build::ImageDigests,
+    ) -> Result<(), String> {
         let services: Vec<(String, String)> = self
             .project
             .services
@@ -56,7 +61,11 @@ impl ProjectSpecs {
             .values()
             .map(|s| (s.name.clone(), s.image_name_or_default(&self.project.name)))
             .collect();
-        let mut images: Vec<&String> = services.iter().map(|(_, image)| image).collect();
+        let mut images: Vec<&String> = services
+            .iter()
+            .filter(|(service, _)| !known.contains_key(service))
+            .map(|(_, image)| image)
+            .collect();
         images.sort();
         images.dedup();
         let answers =
@@ -77,6 +86,10 @@ impl ProjectSpecs {
             }
         }
         for (service, image) in services {
+            if let Some(id) = known.get(&service) {
+                self.digests.insert(service, id.clone());
+                continue;
+            }
             match found.get(&image) {
                 Some(Some(id)) => {
                     self.digests.insert(service, id.clone());
@@ -118,8 +131,17 @@ impl ProjectSpecs {
     }
 
     /// The config hash of `service` as Docker Compose labels it: `service:X` references
-    /// replaced by the IDs of the containers known now.
+    /// replaced by the IDs of the containers known now. `None` when the service refers to no
+    /// container (its plain config hash is the one).
     pub fn resolved_hash(&self, service: &str) -> Option<String> {
+        let svc = self.project.service(service)?;
+        let refers = [&svc.network_mode, &svc.ipc, &svc.pid]
+            .iter()
+            .any(|mode| mode.starts_with("service:"))
+            || !svc.volumes_from.is_empty();
+        if !refers {
+            return None;
+        }
         let lookup = |s: &str| self.lookup(s);
         spec::resolved_config_hash(&self.project, service, &lookup).ok()
     }
@@ -296,6 +318,12 @@ impl ServiceSpecs for ProjectSpecs {
                 name: name.to_string(),
             },
         );
+    }
+
+    fn serialised_start(&self, service: &str) -> bool {
+        self.project
+            .service(service)
+            .is_none_or(spec::engine_picks_host_port)
     }
 
     fn stop_timeout(&self, container: &str) -> Option<Duration> {

@@ -208,6 +208,7 @@ mod tests {
             status: String::new(),
             labels: Default::default(),
             networks: Default::default(),
+            volumes: Vec::new(),
             created: 0,
         }
     }

@@ -416,6 +416,15 @@ pub fn port_bindings(svc: &ServiceConfig) -> Result<Option<PortMap>, SpecError> 
     Ok(if map.is_empty() { None } else { Some(map) })
 }
 
+/// Whether the engine picks a host port for one of the service's published ports when a
+/// container starts: a host port range (`8000-8010:80`) or no host port (`80`). Concurrent
+/// starts of such containers may be handed the same port, so they are started one at a time.
+pub fn engine_picks_host_port(svc: &ServiceConfig) -> bool {
+    svc.ports
+        .iter()
+        .any(|p| p.published.is_empty() || p.published.contains('-'))
+}
+
 fn dns_servers(svc: &ServiceConfig) -> Result<Vec<String>, SpecError> {
     for (i, d) in svc.dns.iter().enumerate() {
         if d.parse::<std::net::IpAddr>().is_err() {

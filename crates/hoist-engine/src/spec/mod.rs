@@ -34,7 +34,8 @@ pub mod networking;
 pub mod proxy;
 
 pub use container::{
-    container_create_body, container_create_body_with, container_platform, resolved_config_hash,
+    container_create_body, container_create_body_with, container_platform, engine_picks_host_port,
+    resolved_config_hash,
 };
 pub use gpu::{check_gpu_support, services_requesting_gpu};
 pub use hooks::{exec_hook_request, pre_start_hook_body, pre_start_hook_extra_networks};

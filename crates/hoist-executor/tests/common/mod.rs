@@ -14,7 +14,7 @@ use std::time::Instant;
 
 use hoist_engine::bollard::models::{
     ContainerCreateBody, ContainerInspectResponse, EndpointSettings, HealthConfig,
-    NetworkCreateRequest, NetworkingConfig, VolumeCreateRequest,
+    NetworkCreateRequest, NetworkingConfig, PortBinding, VolumeCreateRequest,
 };
 use hoist_engine::{labels, Engine};
 use hoist_executor::{CancelToken, EventStatus, ProgressEvent, ProgressSink, ServiceSpecs};
@@ -110,6 +110,10 @@ pub struct TestService {
     pub depends_on: Vec<planner::Dependency>,
     /// Named project volumes mounted at `/data/<key>`.
     pub volumes: Vec<String>,
+    /// Number of containers.
+    pub replicas: u32,
+    /// Host port (`"28110"`) or range (`"28110-28112"`) published for container port 80.
+    pub published: Option<String>,
 }
 
 impl TestService {
@@ -121,7 +125,19 @@ impl TestService {
             healthcheck: None,
             depends_on: Vec::new(),
             volumes: Vec::new(),
+            replicas: 1,
+            published: None,
         }
+    }
+
+    pub fn replicas(mut self, replicas: u32) -> Self {
+        self.replicas = replicas;
+        self
+    }
+
+    pub fn publish(mut self, host_ports: &str) -> Self {
+        self.published = Some(host_ports.into());
+        self
     }
 
     pub fn healthcheck(mut self, test: &[&str]) -> Self {
@@ -191,7 +207,7 @@ impl TestProject {
                 .iter()
                 .map(|s| planner::DesiredService {
                     name: s.name.clone(),
-                    replicas: 1,
+                    replicas: s.replicas,
                     config_hash: Self::hash(&s.name),
                     image_digest: None,
                     container_name: None,
@@ -268,8 +284,18 @@ impl ServiceSpecs for TestProject {
             labels: Some(labels),
             healthcheck,
             stop_timeout: Some(2),
+            exposed_ports: spec.published.as_ref().map(|_| vec!["80/tcp".to_string()]),
             host_config: Some(hoist_engine::bollard::models::HostConfig {
                 binds: (!binds.is_empty()).then_some(binds),
+                port_bindings: spec.published.as_ref().map(|ports| {
+                    HashMap::from([(
+                        "80/tcp".to_string(),
+                        Some(vec![PortBinding {
+                            host_ip: None,
+                            host_port: Some(ports.clone()),
+                        }]),
+                    )])
+                }),
                 ..Default::default()
             }),
             networking_config: Some(NetworkingConfig {
@@ -295,6 +321,12 @@ impl ServiceSpecs for TestProject {
                 (labels::CONFIG_HASH.to_string(), "net-hash".to_string()),
             ])),
             ..Default::default()
+        })
+    }
+
+    fn serialised_start(&self, service: &str) -> bool {
+        self.service(service).map_or(true, |s| {
+            s.published.as_ref().is_some_and(|p| p.contains('-'))
         })
     }
 
