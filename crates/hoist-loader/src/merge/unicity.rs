@@ -2,11 +2,12 @@
 //! published port, an environment variable...) keep one item per name. A later item
 //! replaces the earlier one in place, so the order of first appearance is kept.
 
-use super::path::{go_format, KeyPath};
+use super::path::{go_format, PatternCursor, PatternTable, Trail};
 use super::short::parse_volume;
 use crate::error::{LoadError, Result};
-use crate::node::{Node, Value};
+use crate::node::{Entry, Node, Value};
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// How the key of a sequence item is found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,40 +60,45 @@ const UNIQUE: &[(&str, Indexer)] = &[
     ("services.*.volumes", Indexer::Volume),
 ];
 
+fn table() -> &'static PatternTable<Indexer> {
+    static TABLE: OnceLock<PatternTable<Indexer>> = OnceLock::new();
+    TABLE.get_or_init(|| PatternTable::new(UNIQUE))
+}
+
 /// De-duplicates, everywhere in the model `root`, the sequences compose keys by name
 /// (volumes by target, ports by `host_ip:published:target/protocol`, secrets and configs by
 /// target, environment and labels by variable name, ...). The last definition of a key
 /// replaces the first one in place.
 pub fn enforce_unicity(root: &mut Node) -> Result<()> {
-    walk(root, &mut KeyPath::root())
+    let table = table();
+    walk(root, &Trail::Root, table.root(), table)
 }
 
-fn walk(node: &mut Node, path: &mut KeyPath) -> Result<()> {
+/// Only the parts of the tree where a pattern of [`UNIQUE`] can still match are visited.
+fn walk(
+    node: &mut Node,
+    path: &Trail<'_>,
+    at: PatternCursor,
+    table: &PatternTable<Indexer>,
+) -> Result<()> {
     match &mut node.value {
         Value::Map(m) => {
-            for e in m.entries.iter_mut() {
-                path.push_key(&e.key);
-                let r = walk(&mut e.value, path);
-                path.pop();
-                r?;
+            for Entry { key, value, .. } in m.entries.iter_mut() {
+                let below = table.key(at, key);
+                if !below.is_dead() {
+                    walk(value, &Trail::Key(path, key), below, table)?;
+                }
             }
             Ok(())
         }
         Value::Seq(items) => {
-            let Some(indexer) = UNIQUE
-                .iter()
-                .find(|(p, _)| path.matches(p))
-                .map(|(_, i)| *i)
-            else {
+            let Some(indexer) = table.matched(at) else {
                 return Ok(());
             };
             let mut kept: Vec<Node> = Vec::with_capacity(items.len());
             let mut keys: HashMap<String, usize> = HashMap::with_capacity(items.len());
             for (i, item) in std::mem::take(items).into_iter().enumerate() {
-                path.push_index(i);
-                let key = item_key(indexer, &item, path);
-                path.pop();
-                let key = key?;
+                let key = item_key(indexer, &item, &Trail::Index(path, i))?;
                 match keys.get(&key) {
                     Some(&j) => kept[j] = item,
                     None => {
@@ -108,7 +114,7 @@ fn walk(node: &mut Node, path: &mut KeyPath) -> Result<()> {
     }
 }
 
-fn item_key(indexer: Indexer, item: &Node, path: &KeyPath) -> Result<String> {
+fn item_key(indexer: Indexer, item: &Node, path: &Trail<'_>) -> Result<String> {
     let fail = |msg: String| {
         let shown = path.display();
         Err(LoadError::at(item.span, msg).with_path(shown))
