@@ -81,12 +81,22 @@ fn go_digit_value(c: char) -> i64 {
 /// go-yaml's map key order: like byte order, but runs of digits compare as numbers and letters
 /// sort after other characters in a few cases.
 pub fn go_yaml_key_cmp(a: &str, b: &str) -> Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        // Bytes are characters here: no need to decode.
+        return go_yaml_rune_cmp(a.as_bytes(), b.as_bytes());
+    }
     let ar: Vec<char> = a.chars().collect();
     let br: Vec<char> = b.chars().collect();
+    go_yaml_rune_cmp(&ar, &br)
+}
+
+/// [`go_yaml_key_cmp`] on decoded characters (or ASCII bytes).
+fn go_yaml_rune_cmp<C: Copy + Into<char>>(ar: &[C], br: &[C]) -> Ordering {
+    let digit = |c: C| go_is_digit(c.into());
     let mut digits = false;
     let mut i = 0;
     while i < ar.len() && i < br.len() {
-        let (ca, cb) = (ar[i], br[i]);
+        let (ca, cb): (char, char) = (ar[i].into(), br[i].into());
         if ca == cb {
             digits = go_is_digit(ca);
             i += 1;
@@ -109,9 +119,9 @@ pub fn go_yaml_key_cmp(a: &str, b: &str) -> Ordering {
         let mut bn: i64 = 0;
         if ca == '0' || cb == '0' {
             let mut j = i;
-            while j > 0 && go_is_digit(ar[j - 1]) {
+            while j > 0 && digit(ar[j - 1]) {
                 j -= 1;
-                if ar[j] != '0' {
+                if Into::<char>::into(ar[j]) != '0' {
                     an = 1;
                     bn = 1;
                     break;
@@ -119,13 +129,17 @@ pub fn go_yaml_key_cmp(a: &str, b: &str) -> Ordering {
             }
         }
         let mut ai = i;
-        while ai < ar.len() && go_is_digit(ar[ai]) {
-            an = an.wrapping_mul(10).wrapping_add(go_digit_value(ar[ai]));
+        while ai < ar.len() && digit(ar[ai]) {
+            an = an
+                .wrapping_mul(10)
+                .wrapping_add(go_digit_value(ar[ai].into()));
             ai += 1;
         }
         let mut bi = i;
-        while bi < br.len() && go_is_digit(br[bi]) {
-            bn = bn.wrapping_mul(10).wrapping_add(go_digit_value(br[bi]));
+        while bi < br.len() && digit(br[bi]) {
+            bn = bn
+                .wrapping_mul(10)
+                .wrapping_add(go_digit_value(br[bi].into()));
             bi += 1;
         }
         if an != bn {

@@ -54,7 +54,9 @@ fn flatten_entries(value: &Json) -> Vec<(&str, &Json)> {
 
 fn is_empty_collection(v: &Json) -> bool {
     match v {
-        Json::Object(_) => flatten_entries(v).is_empty(),
+        Json::Object(map) => map.iter().all(|(k, v)| {
+            k == "#extensions" && v.as_object().is_none_or(serde_json::Map::is_empty)
+        }),
         Json::Array(a) => a.is_empty(),
         _ => false,
     }
@@ -67,12 +69,9 @@ struct Emitter {
 
 impl Emitter {
     fn write(&mut self, s: &str) {
-        for c in s.chars() {
-            if c == '\n' {
-                self.column = 0;
-            } else {
-                self.column += 1;
-            }
+        match s.rfind('\n') {
+            Some(i) => self.column = s[i + 1..].chars().count(),
+            None => self.column += s.chars().count(),
         }
         self.out.push_str(s);
     }
@@ -87,10 +86,9 @@ impl Emitter {
     }
 
     fn newline_indent(&mut self, indent: usize) {
-        self.write_char('\n');
-        for _ in 0..indent {
-            self.write_char(' ');
-        }
+        self.out.push('\n');
+        self.out.extend(std::iter::repeat_n(' ', indent));
+        self.column = indent;
     }
 
     /// A block mapping at `indent`; with `inline_first` the first key continues the current line.
@@ -181,10 +179,19 @@ impl Emitter {
 
     /// Plain or single-quoted text, folding at a space once past the line width.
     fn write_folded(&mut self, s: &str, indent: usize, allow_breaks: bool, single: bool) {
-        let chars: Vec<char> = s.chars().collect();
+        if !s.contains([' ', '\r', '\n', '\u{85}', '\u{2028}', '\u{2029}'])
+            && !(single && s.contains('\''))
+        {
+            // Nothing to fold, break or escape: the text goes out as it is.
+            self.write(s);
+            return;
+        }
+        let mut chars = s.chars().peekable();
+        let mut first = true;
         let mut spaces = false;
         let mut breaks = false;
-        for (i, &c) in chars.iter().enumerate() {
+        while let Some(c) = chars.next() {
+            let at_start = std::mem::replace(&mut first, false);
             if is_break(c) {
                 // Only U+2028/U+2029 get here (other breaks force another style): written
                 // raw, and the text after them is indented.
@@ -200,8 +207,9 @@ impl Emitter {
                 breaks = false;
             }
             if c == ' ' {
-                let next_is_space = chars.get(i + 1) == Some(&' ');
-                let edge_ok = !single || (i != 0 && i + 1 != chars.len());
+                let next = chars.peek();
+                let next_is_space = next == Some(&' ');
+                let edge_ok = !single || (!at_start && next.is_some());
                 if allow_breaks && !spaces && self.column > BEST_WIDTH && edge_ok && !next_is_space
                 {
                     self.newline_indent(indent);
@@ -221,18 +229,20 @@ impl Emitter {
 
     fn write_double(&mut self, s: &str, indent: usize, allow_breaks: bool) {
         self.write_char('"');
-        let chars: Vec<char> = s.chars().collect();
+        let mut chars = s.chars().peekable();
+        let mut first = true;
         let mut spaces = false;
-        for (i, &c) in chars.iter().enumerate() {
+        while let Some(c) = chars.next() {
+            let at_start = std::mem::replace(&mut first, false);
             if c == ' ' {
                 if allow_breaks
                     && !spaces
                     && self.column > BEST_WIDTH
-                    && i != 0
-                    && i + 1 != chars.len()
+                    && !at_start
+                    && chars.peek().is_some()
                 {
                     self.newline_indent(indent);
-                    if chars.get(i + 1) == Some(&' ') {
+                    if chars.peek() == Some(&' ') {
                         self.write_char('\\');
                     }
                 } else {
@@ -343,7 +353,6 @@ fn analyze(s: &str) -> Analysis {
             block_allowed: false,
         };
     }
-    let chars: Vec<char> = s.chars().collect();
     let mut block_indicators = false;
     let mut special_characters = false;
     let mut tab_characters = false;
@@ -356,8 +365,11 @@ fn analyze(s: &str) -> Analysis {
         block_indicators = true;
     }
     let mut preceded_by_whitespace = true;
-    for (i, &c) in chars.iter().enumerate() {
-        let followed_by_whitespace = is_blankz(chars.get(i + 1).copied());
+    let mut chars = s.chars().peekable();
+    let mut i = 0;
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        let followed_by_whitespace = is_blankz(next);
         if i == 0 {
             match c {
                 '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
@@ -381,7 +393,7 @@ fn analyze(s: &str) -> Analysis {
         if is_break(c) {
             line_breaks = true;
         }
-        let last = i + 1 == chars.len();
+        let last = next.is_none();
         if c == ' ' {
             if i == 0 {
                 leading_space = true;
@@ -411,6 +423,7 @@ fn analyze(s: &str) -> Analysis {
             previous_break = false;
         }
         preceded_by_whitespace = is_blankz(Some(c));
+        i += 1;
     }
     let mut a = Analysis {
         multiline: line_breaks,
