@@ -6,6 +6,7 @@ use super::path::{go_format, PatternCursor, PatternTable, Trail};
 use super::short::parse_volume;
 use crate::error::{LoadError, Result};
 use crate::node::{Entry, Node, Value};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -95,52 +96,75 @@ fn walk(
             let Some(indexer) = table.matched(at) else {
                 return Ok(());
             };
-            let mut kept: Vec<Node> = Vec::with_capacity(items.len());
-            let mut keys: HashMap<String, usize> = HashMap::with_capacity(items.len());
+            let first = {
+                let mut keys = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    keys.push(item_key(indexer, item, &Trail::Index(path, i))?);
+                }
+                first_occurrences(&keys)
+            };
+            if first.iter().enumerate().all(|(i, &f)| f == i) {
+                // No duplicates (the usual case): nothing moves.
+                return Ok(());
+            }
+            // Each key keeps the position of its first item and the value of its last.
+            let mut slots: Vec<Option<Node>> = Vec::with_capacity(items.len());
             for (i, item) in std::mem::take(items).into_iter().enumerate() {
-                let key = item_key(indexer, &item, &Trail::Index(path, i))?;
-                match keys.get(&key) {
-                    Some(&j) => kept[j] = item,
-                    None => {
-                        keys.insert(key, kept.len());
-                        kept.push(item);
-                    }
+                if first[i] == i {
+                    slots.push(Some(item));
+                } else {
+                    slots[first[i]] = Some(item);
+                    slots.push(None);
                 }
             }
-            *items = kept;
+            *items = slots.into_iter().flatten().collect();
             Ok(())
         }
         _ => Ok(()),
     }
 }
 
-fn item_key(indexer: Indexer, item: &Node, path: &Trail<'_>) -> Result<String> {
+/// For every key, the index of the first key equal to it.
+fn first_occurrences(keys: &[Cow<'_, str>]) -> Vec<usize> {
+    if keys.len() <= 16 {
+        return (0..keys.len())
+            .map(|i| keys[..i].iter().position(|k| *k == keys[i]).unwrap_or(i))
+            .collect();
+    }
+    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(keys.len());
+    keys.iter()
+        .enumerate()
+        .map(|(i, k)| *seen.entry(k.as_ref()).or_insert(i))
+        .collect()
+}
+
+fn item_key<'a>(indexer: Indexer, item: &'a Node, path: &Trail<'_>) -> Result<Cow<'a, str>> {
     let fail = |msg: String| {
         let shown = path.display();
         Err(LoadError::at(item.span, msg).with_path(shown))
     };
     match indexer {
         Indexer::KeyValue => match &item.value {
-            Value::String(s) => Ok(s.split_once('=').map_or(s.as_str(), |(k, _)| k).to_string()),
+            Value::String(s) => Ok(s.split_once('=').map_or(s.as_str(), |(k, _)| k).into()),
             _ => fail(format!("expected a string, found {}", item.kind_name())),
         },
         Indexer::Volume => match &item.value {
             Value::Map(m) => match m.get("target").and_then(Node::as_str) {
-                Some(t) => Ok(t.to_string()),
+                Some(t) => Ok(t.into()),
                 None => fail(format!(
                     "service volume {} is missing a mount target",
                     path.display()
                 )),
             },
             Value::String(s) => match parse_volume(s) {
-                Ok(v) => Ok(v.target),
+                Ok(v) => Ok(v.target.into()),
                 Err(e) => fail(e),
             },
-            _ => Ok(String::new()),
+            _ => Ok(Cow::Borrowed("")),
         },
         Indexer::Device => match &item.value {
             Value::Map(m) => match m.get("target").and_then(Node::as_str) {
-                Some(t) => Ok(t.to_string()),
+                Some(t) => Ok(t.into()),
                 None => fail(format!(
                     "service device {} is missing a mount target",
                     path.display()
@@ -149,18 +173,19 @@ fn item_key(indexer: Indexer, item: &Node, path: &Trail<'_>) -> Result<String> {
             Value::String(s) => {
                 let mut parts = s.split(':');
                 let first = parts.next().unwrap_or_default();
-                Ok(parts.next().unwrap_or(first).to_string())
+                Ok(parts.next().unwrap_or(first).into())
             }
-            _ => Ok(String::new()),
+            _ => Ok(Cow::Borrowed("")),
         },
         Indexer::Mount(dir) => match &item.value {
-            Value::String(s) => Ok(format!("{dir}/{s}")),
+            Value::String(s) => Ok(format!("{dir}/{s}").into()),
             Value::Map(m) => match m.get("target") {
-                Some(t) => Ok(go_format(t)),
+                Some(t) => Ok(go_format(t).into()),
                 None => Ok(format!(
                     "{dir}/{}",
                     m.get("source").map_or("<nil>".to_string(), go_format)
-                )),
+                )
+                .into()),
             },
             _ => fail(format!(
                 "expected a name or a mapping, found {}",
@@ -168,13 +193,13 @@ fn item_key(indexer: Indexer, item: &Node, path: &Trail<'_>) -> Result<String> {
             )),
         },
         Indexer::Expose => match &item.value {
-            Value::String(s) => Ok(s.clone()),
-            Value::Int(i) => Ok(i.to_string()),
+            Value::String(s) => Ok(s.as_str().into()),
+            Value::Int(i) => Ok(i.to_string().into()),
             _ => fail(format!("unsupported expose value: {}", item.kind_name())),
         },
         Indexer::Port => match &item.value {
-            Value::Int(i) => Ok(i.to_string()),
-            Value::String(s) => Ok(s.clone()),
+            Value::Int(i) => Ok(i.to_string().into()),
+            Value::String(s) => Ok(s.as_str().into()),
             Value::Map(m) => {
                 let Some(target) = m.get("target") else {
                     return fail(format!(
@@ -194,20 +219,20 @@ fn item_key(indexer: Indexer, item: &Node, path: &Trail<'_>) -> Result<String> {
                     Value::Int(i) => i.to_string(),
                     _ => format!("%!d({})", go_format(target)),
                 };
-                Ok(format!("{host}:{published}:{target}/{protocol}"))
+                Ok(format!("{host}:{published}:{target}/{protocol}").into())
             }
-            _ => Ok(String::new()),
+            _ => Ok(Cow::Borrowed("")),
         },
         Indexer::EnvFile => match &item.value {
-            Value::String(s) => Ok(s.clone()),
+            Value::String(s) => Ok(s.as_str().into()),
             Value::Map(m) => match m.get("path") {
-                Some(p) => Ok(go_format(p)),
+                Some(p) => Ok(go_format(p).into()),
                 None => fail(format!(
                     "environment path attribute {} is missing",
                     path.display()
                 )),
             },
-            _ => Ok(String::new()),
+            _ => Ok(Cow::Borrowed("")),
         },
     }
 }
