@@ -124,7 +124,21 @@ impl Trail<'_> {
 /// wins. A table holds at most 64 patterns.
 pub(crate) struct PatternTable<T: 'static> {
     entries: &'static [(&'static str, T)],
-    segments: Vec<Vec<&'static str>>,
+    /// Per depth: the patterns that go at least one segment deeper, whatever the key.
+    deeper: Vec<Depth>,
+    /// Per pattern: its number of segments.
+    lengths: Vec<usize>,
+}
+
+/// The patterns of a table that accept a step at one depth, as bit masks.
+#[derive(Debug, Default)]
+struct Depth {
+    /// Segment `*`: any key or index.
+    any: u64,
+    /// Segment `[]`: any index.
+    index: u64,
+    /// Literal segments, each with the patterns that have it there.
+    keys: Vec<(&'static str, u64)>,
 }
 
 /// Which patterns of a [`PatternTable`] still match the path walked so far.
@@ -148,12 +162,31 @@ impl<T: Copy> PatternTable<T> {
             entries.len() <= 64,
             "a pattern table holds at most 64 patterns"
         );
+        let mut deeper: Vec<Depth> = Vec::new();
+        let mut lengths = Vec::with_capacity(entries.len());
+        for (i, (pattern, _)) in entries.iter().enumerate() {
+            let bit = 1u64 << i;
+            let segments: Vec<&'static str> = pattern.split('.').collect();
+            lengths.push(segments.len());
+            for (depth, seg) in segments.into_iter().enumerate() {
+                if deeper.len() <= depth {
+                    deeper.push(Depth::default());
+                }
+                let at = &mut deeper[depth];
+                match seg {
+                    "*" => at.any |= bit,
+                    "[]" => at.index |= bit,
+                    key => match at.keys.iter_mut().find(|(k, _)| *k == key) {
+                        Some((_, mask)) => *mask |= bit,
+                        None => at.keys.push((key, bit)),
+                    },
+                }
+            }
+        }
         PatternTable {
             entries,
-            segments: entries
-                .iter()
-                .map(|(p, _)| p.split('.').collect())
-                .collect(),
+            deeper,
+            lengths,
         }
     }
 
@@ -168,29 +201,25 @@ impl<T: Copy> PatternTable<T> {
 
     /// The cursor one mapping key further down.
     pub(crate) fn key(&self, at: PatternCursor, key: &str) -> PatternCursor {
-        self.step(at, |seg| seg == "*" || seg == key)
+        let accepted = self.deeper.get(at.depth).map_or(0, |d| {
+            let literal = d
+                .keys
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map_or(0, |(_, m)| *m);
+            d.any | literal
+        });
+        PatternCursor {
+            alive: at.alive & accepted,
+            depth: at.depth + 1,
+        }
     }
 
     /// The cursor one sequence item further down.
     pub(crate) fn index(&self, at: PatternCursor) -> PatternCursor {
-        self.step(at, |seg| seg == "*" || seg == "[]")
-    }
-
-    fn step(&self, at: PatternCursor, accepts: impl Fn(&str) -> bool) -> PatternCursor {
-        let mut alive = 0;
-        let mut bits = at.alive;
-        while bits != 0 {
-            let i = bits.trailing_zeros() as usize;
-            bits &= bits - 1;
-            if self.segments[i]
-                .get(at.depth)
-                .is_some_and(|seg| accepts(seg))
-            {
-                alive |= 1 << i;
-            }
-        }
+        let accepted = self.deeper.get(at.depth).map_or(0, |d| d.any | d.index);
         PatternCursor {
-            alive,
+            alive: at.alive & accepted,
             depth: at.depth + 1,
         }
     }
@@ -201,7 +230,7 @@ impl<T: Copy> PatternTable<T> {
         while bits != 0 {
             let i = bits.trailing_zeros() as usize;
             bits &= bits - 1;
-            if self.segments[i].len() == at.depth {
+            if self.lengths[i] == at.depth {
                 return Some(self.entries[i].1);
             }
         }
