@@ -13,6 +13,7 @@ pub mod json;
 mod types;
 pub mod values;
 pub mod yaml_out;
+pub mod yaml_tree;
 
 pub use types::*;
 pub use values::{
@@ -23,6 +24,7 @@ pub use values::{
 use crate::error::{LoadError, Result};
 use crate::node::Node;
 use values::{with_mode, AnyValue, OutputMode};
+use yaml_tree::Tree;
 
 /// A top-level secret.
 pub type SecretConfig = FileObjectConfig;
@@ -185,9 +187,8 @@ impl Project {
 
     /// The project as `docker compose config` prints it (YAML, before `$$` escaping).
     pub fn to_yaml(&self) -> String {
-        let value = with_mode(OutputMode::Yaml, || serde_json::to_value(self))
-            .unwrap_or(serde_json::Value::Null);
-        yaml_out::to_go_yaml(&value)
+        let tree = with_mode(OutputMode::Yaml, || yaml_tree::to_tree(self)).unwrap_or(Tree::Null);
+        yaml_out::emit(&tree)
     }
 
     /// Names of the active services, sorted.

@@ -1,65 +1,40 @@
 //! YAML text exactly as go-yaml (the encoder behind `docker compose config`) writes it.
 //!
-//! Input is the model serialised in YAML mode (a `serde_json::Value` whose object order is the
-//! output order). A `#extensions` key is spliced into its parent mapping, as go-yaml's
+//! Input is the model serialised in YAML mode into a [`Tree`] whose mapping order is the
+//! output order, `#extensions` keys already spliced into their parent mappings as go-yaml's
 //! `,inline` does. Scalars get go-yaml's style choice: strings that would read back as another
 //! type are double-quoted, YAML 1.1 booleans and sexagesimal numbers single-quoted, strings the
 //! plain style cannot carry single- or double-quoted, multi-line strings as `|` blocks; long
 //! lines are folded at spaces after column 80.
 
+use super::yaml_tree::Tree;
 use serde_json::Value as Json;
+use std::borrow::Cow;
 
 const BEST_WIDTH: usize = 80;
 const INDENT: usize = 2;
 /// Keys longer than this (in bytes) are written as complex keys (`? key`).
 const MAX_SIMPLE_KEY_LEN: usize = 128;
 
-/// Writes `value` (a mapping) as a go-yaml document, ending with a newline.
+/// Writes `value` (a mapping; a `#extensions` key is spliced into its parent mapping) as a
+/// go-yaml document, ending with a newline.
 pub fn to_go_yaml(value: &Json) -> String {
+    emit(&Tree::from_json(value))
+}
+
+/// Writes `value` (a mapping) as a go-yaml document, ending with a newline.
+pub fn emit(value: &Tree) -> String {
     let mut e = Emitter {
         out: String::new(),
         column: 0,
     };
     match value {
-        Json::Object(_) => {
-            let entries = flatten_entries(value);
-            if entries.is_empty() {
-                e.write("{}");
-            } else {
-                e.mapping(&entries, 0, true);
-            }
-        }
+        Tree::Map(entries) if entries.is_empty() => e.write("{}"),
+        Tree::Map(entries) => e.mapping(entries, 0, true),
         other => e.value_inline(other, 0),
     }
     e.write("\n");
     e.out
-}
-
-/// The entries of an object with `#extensions` spliced in place.
-fn flatten_entries(value: &Json) -> Vec<(&str, &Json)> {
-    let mut out = Vec::new();
-    if let Json::Object(map) = value {
-        for (k, v) in map {
-            if k == "#extensions" {
-                if let Json::Object(ext) = v {
-                    out.extend(ext.iter().map(|(k, v)| (k.as_str(), v)));
-                }
-            } else {
-                out.push((k.as_str(), v));
-            }
-        }
-    }
-    out
-}
-
-fn is_empty_collection(v: &Json) -> bool {
-    match v {
-        Json::Object(map) => map.iter().all(|(k, v)| {
-            k == "#extensions" && v.as_object().is_none_or(serde_json::Map::is_empty)
-        }),
-        Json::Array(a) => a.is_empty(),
-        _ => false,
-    }
 }
 
 struct Emitter {
@@ -69,6 +44,11 @@ struct Emitter {
 
 impl Emitter {
     fn write(&mut self, s: &str) {
+        if s.is_ascii() && !s.contains('\n') {
+            self.column += s.len();
+            self.out.push_str(s);
+            return;
+        }
         match s.rfind('\n') {
             Some(i) => self.column = s[i + 1..].chars().count(),
             None => self.column += s.chars().count(),
@@ -92,7 +72,12 @@ impl Emitter {
     }
 
     /// A block mapping at `indent`; with `inline_first` the first key continues the current line.
-    fn mapping(&mut self, entries: &[(&str, &Json)], indent: usize, inline_first: bool) {
+    fn mapping(
+        &mut self,
+        entries: &[(Cow<'static, str>, Tree)],
+        indent: usize,
+        inline_first: bool,
+    ) {
         for (i, (key, value)) in entries.iter().enumerate() {
             if i > 0 || !inline_first {
                 self.newline_indent(indent);
@@ -107,11 +92,10 @@ impl Emitter {
             }
             self.write_char(':');
             match value {
-                Json::Object(_) if !is_empty_collection(value) => {
-                    let inner = flatten_entries(value);
-                    self.mapping(&inner, indent + INDENT, false);
+                Tree::Map(inner) if !inner.is_empty() => {
+                    self.mapping(inner, indent + INDENT, false);
                 }
-                Json::Array(items) if !items.is_empty() => {
+                Tree::Seq(items) if !items.is_empty() => {
                     self.sequence(items, indent + INDENT, false);
                 }
                 other => {
@@ -123,18 +107,17 @@ impl Emitter {
     }
 
     /// A block sequence whose dashes sit at `indent`.
-    fn sequence(&mut self, items: &[Json], indent: usize, inline_first: bool) {
+    fn sequence(&mut self, items: &[Tree], indent: usize, inline_first: bool) {
         for (i, item) in items.iter().enumerate() {
             if i > 0 || !inline_first {
                 self.newline_indent(indent);
             }
             self.write("- ");
             match item {
-                Json::Object(_) if !is_empty_collection(item) => {
-                    let inner = flatten_entries(item);
-                    self.mapping(&inner, indent + INDENT, true);
+                Tree::Map(inner) if !inner.is_empty() => {
+                    self.mapping(inner, indent + INDENT, true);
                 }
-                Json::Array(inner) if !inner.is_empty() => {
+                Tree::Seq(inner) if !inner.is_empty() => {
                     self.sequence(inner, indent + INDENT, true)
                 }
                 other => self.value_inline(other, indent + INDENT),
@@ -143,21 +126,16 @@ impl Emitter {
     }
 
     /// A scalar or empty collection after `key: ` or `- `; `indent` is for continuation lines.
-    fn value_inline(&mut self, value: &Json, indent: usize) {
+    fn value_inline(&mut self, value: &Tree, indent: usize) {
         match value {
-            Json::Null => self.write("null"),
-            Json::Bool(b) => self.write(if *b { "true" } else { "false" }),
-            Json::Number(n) => {
-                let text = if n.is_i64() || n.is_u64() {
-                    n.to_string()
-                } else {
-                    go_yaml_float(n.as_f64().unwrap_or(0.0))
-                };
-                self.write(&text);
-            }
-            Json::String(s) => self.scalar_string(s, indent, false),
-            Json::Array(_) => self.write("[]"),
-            Json::Object(_) => self.write("{}"),
+            Tree::Null => self.write("null"),
+            Tree::Bool(b) => self.write(if *b { "true" } else { "false" }),
+            Tree::Int(i) => self.write(&i.to_string()),
+            Tree::UInt(u) => self.write(&u.to_string()),
+            Tree::Float(f) => self.write(&go_yaml_float(*f)),
+            Tree::Str(s) => self.scalar_string(s, indent, false),
+            Tree::Seq(_) => self.write("[]"),
+            Tree::Map(_) => self.write("{}"),
         }
     }
 
@@ -316,7 +294,7 @@ enum Style {
 }
 
 /// What the plain, quoted and block styles can carry for a string (libyaml's analysis).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 struct Analysis {
     multiline: bool,
     block_plain_allowed: bool,
@@ -344,6 +322,24 @@ fn is_printable(c: char) -> bool {
         || ((0xe000..=0xfffd).contains(&u) && u != 0xfeff)
 }
 
+/// True for the common plain-looking strings (names, paths, image references): ASCII
+/// letters, digits and `_./-:=@+`, where none of `-:@+` starts the string and `:` does not end
+/// it, not starting with `...`. Such a string has no indicator, space, break or special
+/// character, so every style can carry it.
+fn is_simple(s: &str) -> bool {
+    let b = s.as_bytes();
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+        return false;
+    };
+    !matches!(first, b'-' | b':' | b'@' | b'+')
+        && last != b':'
+        && !s.starts_with("...")
+        && b.iter().all(|&c| {
+            c.is_ascii_alphanumeric()
+                || matches!(c, b'_' | b'.' | b'/' | b'-' | b':' | b'=' | b'@' | b'+')
+        })
+}
+
 fn analyze(s: &str) -> Analysis {
     if s.is_empty() {
         return Analysis {
@@ -353,6 +349,19 @@ fn analyze(s: &str) -> Analysis {
             block_allowed: false,
         };
     }
+    if is_simple(s) {
+        return Analysis {
+            multiline: false,
+            block_plain_allowed: true,
+            single_quoted_allowed: true,
+            block_allowed: true,
+        };
+    }
+    analyze_chars(s)
+}
+
+/// libyaml's analysis, character by character.
+fn analyze_chars(s: &str) -> Analysis {
     let mut block_indicators = false;
     let mut special_characters = false;
     let mut tab_characters = false;
@@ -753,6 +762,33 @@ mod tests {
 
     fn style_of(s: &str) -> Style {
         choose_style(s, &analyze(s), false)
+    }
+
+    #[test]
+    fn simple_strings_analyse_like_the_full_analysis() {
+        for s in [
+            "web",
+            "svc12",
+            "/tmp/data/svc0",
+            "registry.example.com/team/svc0:1.0",
+            "a=b",
+            "user@host",
+            "1.5",
+            "a-",
+            ".hidden",
+            "_x",
+            "C++",
+            "a:b:c",
+            "..",
+        ] {
+            assert!(is_simple(s), "{s:?}");
+            assert_eq!(analyze(s), analyze_chars(s), "{s:?}");
+        }
+        for s in [
+            "-", "-a", ":a", "a:", "@a", "+1", "...x", "a b", "a#b", "a,b", "é", "",
+        ] {
+            assert!(!is_simple(s), "{s:?}");
+        }
     }
 
     #[test]
