@@ -219,31 +219,89 @@ fn scalar_text(v: &Json) -> Option<String> {
     }
 }
 
-fn entries_of(v: Json) -> Result<Vec<(String, Json)>, String> {
-    match v {
-        Json::Object(o) => Ok(o.into_iter().collect()),
-        Json::Array(items) => items
-            .into_iter()
-            .map(|item| match item {
-                Json::String(s) => Ok(match s.split_once('=') {
-                    Some((k, v)) => (k.to_string(), Json::String(v.to_string())),
-                    None => (s, Json::Null),
-                }),
-                other => Err(format!("expected a `KEY=VALUE` string, found {other}")),
-            })
-            .collect(),
-        Json::Null => Ok(Vec::new()),
-        other => Err(format!(
-            "expected a mapping or a list of `KEY=VALUE` strings, found {other}"
-        )),
+/// The `(key, value)` pairs of a mapping, or of a list of `KEY=VALUE` strings (a bare `KEY`
+/// has a `null` value); `null` has none. Read entry by entry, without building the whole
+/// value first.
+fn entries_of<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(String, Json)>, D::Error> {
+    struct Entries;
+
+    fn not_entries<E: serde::de::Error>(found: Json) -> E {
+        E::custom(format!(
+            "expected a mapping or a list of `KEY=VALUE` strings, found {found}"
+        ))
     }
+
+    impl<'de> serde::de::Visitor<'de> for Entries {
+        type Value = Vec<(String, Json)>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a mapping or a list of `KEY=VALUE` strings")
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::with_capacity(map.size_hint().unwrap_or(0));
+            while let Some(entry) = map.next_entry::<String, Json>()? {
+                out.push(entry);
+            }
+            Ok(out)
+        }
+
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+            while let Some(item) = seq.next_element::<Json>()? {
+                match item {
+                    Json::String(s) => out.push(match s.split_once('=') {
+                        Some((k, v)) => (k.to_string(), Json::String(v.to_string())),
+                        None => (s, Json::Null),
+                    }),
+                    other => {
+                        return Err(A::Error::custom(format!(
+                            "expected a `KEY=VALUE` string, found {other}"
+                        )))
+                    }
+                }
+            }
+            Ok(out)
+        }
+
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+
+        fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
+            Err(not_entries(Json::Bool(v)))
+        }
+
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Err(not_entries(Json::from(v)))
+        }
+
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Err(not_entries(Json::from(v)))
+        }
+
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            Err(not_entries(Json::from(v)))
+        }
+
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Err(not_entries(Json::String(v.to_string())))
+        }
+    }
+
+    d.deserialize_any(Entries)
 }
 
 impl<'de> Deserialize<'de> for StringMap {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let v = Json::deserialize(d)?;
         let mut out = BTreeMap::new();
-        for (k, v) in entries_of(v).map_err(D::Error::custom)? {
+        for (k, v) in entries_of(d)? {
             let text = scalar_text(&v).ok_or_else(|| {
                 D::Error::custom(format!("value of `{k}` must be a string, found {v}"))
             })?;
@@ -272,9 +330,8 @@ impl Serialize for EnvMap {
 
 impl<'de> Deserialize<'de> for EnvMap {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let v = Json::deserialize(d)?;
         let mut out = BTreeMap::new();
-        for (k, v) in entries_of(v).map_err(D::Error::custom)? {
+        for (k, v) in entries_of(d)? {
             let value = match &v {
                 Json::Null => None,
                 other => Some(scalar_text(other).ok_or_else(|| {
