@@ -68,7 +68,13 @@ fn validator() -> &'static Validator {
 /// makes, without converting the model to JSON), built on first use.
 fn node_validator() -> &'static Validator<NodeJson> {
     static VALIDATOR: OnceLock<Validator<NodeJson>> = OnceLock::new();
-    VALIDATOR.get_or_init(|| compile(schema_document()))
+    VALIDATOR.get_or_init(|| {
+        // A copy parsed for this compilation and dropped after it: the validator owns what it
+        // needs, and the kept document (`schema_document`) is only parsed when errors or
+        // attribute names are wanted.
+        let document = serde_json::from_str(COMPOSE_SPEC_SCHEMA).unwrap_or(Json::Bool(true));
+        compile(&document)
+    })
 }
 
 /// A validator for one service (`$defs/service`), used to find the invalid services of a
