@@ -56,6 +56,14 @@ impl Emitter {
         self.out.push_str(s);
     }
 
+    /// Writes a number's text (ASCII, one line) without an intermediate string.
+    fn write_display(&mut self, value: impl std::fmt::Display) {
+        use std::fmt::Write as _;
+        let before = self.out.len();
+        let _ = write!(self.out, "{value}");
+        self.column += self.out.len() - before;
+    }
+
     fn write_char(&mut self, c: char) {
         if c == '\n' {
             self.column = 0;
@@ -130,8 +138,8 @@ impl Emitter {
         match value {
             Tree::Null => self.write("null"),
             Tree::Bool(b) => self.write(if *b { "true" } else { "false" }),
-            Tree::Int(i) => self.write(&i.to_string()),
-            Tree::UInt(u) => self.write(&u.to_string()),
+            Tree::Int(i) => self.write_display(i),
+            Tree::UInt(u) => self.write_display(u),
             Tree::Float(f) => self.write(&go_yaml_float(*f)),
             Tree::Str(s) => self.scalar_string(s, indent, false),
             Tree::Seq(_) => self.write("[]"),
@@ -140,6 +148,15 @@ impl Emitter {
     }
 
     fn scalar_string(&mut self, s: &str, indent: usize, simple_key: bool) {
+        if is_simple(s) {
+            let a = analyze(s);
+            if choose_style(s, &a, simple_key) == Style::Plain {
+                // Nothing to fold, quote or escape.
+                self.out.push_str(s);
+                self.column += s.len();
+                return;
+            }
+        }
         let a = analyze(s);
         let style = choose_style(s, &a, simple_key);
         let allow_breaks = !simple_key;
