@@ -205,3 +205,31 @@ pub(crate) fn clean_path(path: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::clean_path;
+
+    #[test]
+    fn clean_path_is_go_path_clean() {
+        for (input, cleaned) in [
+            ("", "."),
+            ("/", "/"),
+            ("//", "/"),
+            ("a/b", "a/b"),
+            ("/a/b", "/a/b"),
+            ("/a/./b/", "/a/b"),
+            ("a//b", "a/b"),
+            ("./a", "a"),
+            ("a/../..", ".."),
+            ("../x", "../x"),
+            ("/../a", "/a"),
+            ("/tmp/p/./data/svc0", "/tmp/p/data/svc0"),
+            ("a/b/../../..", ".."),
+            (".", "."),
+            ("..", ".."),
+        ] {
+            assert_eq!(clean_path(input), cleaned, "{input:?}");
+        }
+    }
+}
