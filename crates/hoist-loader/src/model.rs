@@ -22,7 +22,7 @@ pub use values::{
 };
 
 use crate::error::{LoadError, Result};
-use crate::node::Node;
+use crate::node::{Node, Value};
 use values::{with_mode, AnyValue, OutputMode};
 use yaml_tree::Tree;
 
@@ -61,6 +61,19 @@ impl ServiceConfig {
     }
 }
 
+/// True when a binding error is about one of the top-level `keys` (or has no path).
+fn bound_before(err: &LoadError, keys: &[String]) -> bool {
+    match err.path.as_deref() {
+        None | Some("") => true,
+        Some(path) => keys.iter().any(|k| {
+            path == *k
+                || path
+                    .strip_prefix(k)
+                    .is_some_and(|r| r.starts_with(['.', '[']))
+        }),
+    }
+}
+
 /// Escapes `$` as `$$`, the last step of `config` output (so the output can be loaded again).
 pub fn escape_dollars(text: &str) -> String {
     text.replace('$', "$$")
@@ -93,6 +106,52 @@ impl Project {
             _ => root,
         };
         let mut project: Project = de::from_node(root, "")?;
+        project.fill_names();
+        Ok(project)
+    }
+
+    /// Binds a canonical tree into a project like [`Project::from_node`], consuming the tree:
+    /// each service's subtree is freed as soon as it is bound, so that the tree and the typed
+    /// project are never both whole in memory. Errors are the ones `from_node` reports.
+    pub fn from_owned_node(mut root: Node) -> Result<Project> {
+        let Some(map) = root.as_map_mut() else {
+            return Project::from_node(&root);
+        };
+        map.remove("version");
+        map.remove("include");
+        let Some(at) = map
+            .entries
+            .iter()
+            .position(|e| e.key == "services" && e.value.as_map().is_some())
+        else {
+            return Project::from_node(&root);
+        };
+        let services = map.entries.remove(at);
+        let Value::Map(services) = services.value.value else {
+            unreachable!("checked to be a mapping");
+        };
+        let before: Vec<String> = map.entries[..at].iter().map(|e| e.key.clone()).collect();
+        let mut project: Project = match de::from_node(&root, "") {
+            Ok(project) => project,
+            // In place, the keys written before `services` are bound before it.
+            Err(e) if bound_before(&e, &before) => return Err(e),
+            Err(e) => {
+                for service in &services.entries {
+                    de::from_node::<ServiceConfig>(
+                        &service.value,
+                        &format!("services.{}", service.key),
+                    )?;
+                }
+                return Err(e);
+            }
+        };
+        drop(root);
+        for entry in services.entries {
+            let service: ServiceConfig =
+                de::from_node(&entry.value, &format!("services.{}", entry.key))?;
+            drop(entry.value);
+            project.services.0.insert(entry.key, service);
+        }
         project.fill_names();
         Ok(project)
     }
@@ -301,5 +360,69 @@ impl Project {
             .iter()
             .map(|(name, s)| (name.clone(), s.config_hash()))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Span;
+    use serde_json::json;
+
+    fn node(value: serde_json::Value) -> Node {
+        Node::from_json(&value, Span::SYNTHETIC)
+    }
+
+    #[test]
+    fn owned_binding_gives_the_same_project() {
+        let root = node(json!({
+            "name": "demo",
+            "services": {
+                "web": {"image": "nginx", "environment": {"A": "1"}, "networks": {"default": null}},
+                "db": {"image": "postgres", "mem_limit": "512m"}
+            },
+            "networks": {"default": {"name": "demo_default"}},
+            "version": "3"
+        }));
+        let borrowed = Project::from_node(&root).expect("binds");
+        let owned = Project::from_owned_node(root).expect("binds");
+        assert_eq!(owned, borrowed);
+        assert_eq!(owned.services.0["db"].name, "db");
+    }
+
+    /// With errors on both sides of `services`, the first in document order wins, as when
+    /// the whole tree is bound in place.
+    #[test]
+    fn owned_binding_reports_errors_in_document_order() {
+        let bad_volume = json!({"driver_opts": {"size": [1]}});
+        for (root, first) in [
+            (
+                json!({
+                    "volumes": {"data": bad_volume},
+                    "services": {"web": {"image": "nginx", "mem_limit": "lots"}}
+                }),
+                "volumes.data.driver_opts",
+            ),
+            (
+                json!({
+                    "services": {"web": {"image": "nginx", "mem_limit": "lots"}},
+                    "volumes": {"data": bad_volume}
+                }),
+                "services.web.mem_limit",
+            ),
+            (
+                json!({
+                    "services": {"web": {"image": "nginx"}},
+                    "volumes": {"data": bad_volume}
+                }),
+                "volumes.data.driver_opts",
+            ),
+        ] {
+            let root = node(root);
+            let borrowed = Project::from_node(&root).expect_err("fails");
+            let owned = Project::from_owned_node(root).expect_err("fails");
+            assert_eq!(owned, borrowed);
+            assert_eq!(owned.path.as_deref(), Some(first));
+        }
     }
 }
