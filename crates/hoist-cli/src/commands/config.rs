@@ -77,7 +77,7 @@ pub fn run(global: &GlobalOptions, args: &ConfigArgs) -> Result<(), Failure> {
             ConfigFormat::Yaml => project.to_yaml(),
             ConfigFormat::Json => project.to_json(),
         };
-        if args.no_interpolate {
+        if args.no_interpolate || !text.contains('$') {
             text
         } else {
             text.replace('$', "$$")
