@@ -250,6 +250,37 @@ impl Project {
         yaml_out::emit(&tree)
     }
 
+    /// The project as `docker compose config` prints it, like [`Project::to_yaml`], consuming
+    /// the project: services are serialised and written one at a time.
+    pub fn into_yaml(mut self) -> String {
+        let services = std::mem::take(&mut self.services.0);
+        with_mode(OutputMode::Yaml, || {
+            let Ok(tree) = yaml_tree::to_tree(&self) else {
+                return yaml_out::emit(&Tree::Null);
+            };
+            // The order `SortedMap` serialises in.
+            let mut names: Vec<&String> = services.keys().collect();
+            names.sort_by(|a, b| values::go_yaml_key_cmp(a, b));
+            let failed = std::cell::Cell::new(false);
+            let entries =
+                names
+                    .into_iter()
+                    .map_while(|name| match yaml_tree::to_tree(&services[name]) {
+                        Ok(tree) => Some((name.clone(), tree)),
+                        Err(_) => {
+                            failed.set(true);
+                            None
+                        }
+                    });
+            let text = yaml_out::emit_streaming(&tree, "services", entries);
+            if failed.get() {
+                // As `to_yaml`, which cannot serialise the whole project then.
+                return yaml_out::emit(&Tree::Null);
+            }
+            text
+        })
+    }
+
     /// Names of the active services, sorted.
     pub fn service_names(&self) -> Vec<String> {
         self.services.0.keys().cloned().collect()

@@ -37,6 +37,39 @@ pub fn emit(value: &Tree) -> String {
     e.out
 }
 
+/// Writes `value` (a mapping) like [`emit`], except that the mapping under its top-level key
+/// `key` (empty in `value`) is written with the entries `entries` yields, one at a time, so
+/// that their trees never all exist at once.
+pub fn emit_streaming<I>(value: &Tree, key: &str, entries: I) -> String
+where
+    I: Iterator<Item = (String, Tree)>,
+{
+    let Tree::Map(top) = value else {
+        return emit(value);
+    };
+    if top.is_empty() {
+        return emit(value);
+    }
+    let mut entries = entries.peekable();
+    let mut e = Emitter {
+        out: String::new(),
+        column: 0,
+    };
+    for (i, (k, v)) in top.iter().enumerate() {
+        let new_line = i > 0;
+        if k == key && entries.peek().is_some() {
+            e.key(k, 0, new_line);
+            for (name, tree) in entries.by_ref() {
+                e.entry(&name, &tree, INDENT, true);
+            }
+        } else {
+            e.entry(k, v, 0, new_line);
+        }
+    }
+    e.write("\n");
+    e.out
+}
+
 struct Emitter {
     out: String,
     column: usize,
@@ -87,31 +120,41 @@ impl Emitter {
         inline_first: bool,
     ) {
         for (i, (key, value)) in entries.iter().enumerate() {
-            if i > 0 || !inline_first {
-                self.newline_indent(indent);
+            self.entry(key, value, indent, i > 0 || !inline_first);
+        }
+    }
+
+    /// One `key: value` of a block mapping at `indent`, on a new line unless `inline` is false.
+    fn entry(&mut self, key: &str, value: &Tree, indent: usize, new_line: bool) {
+        self.key(key, indent, new_line);
+        match value {
+            Tree::Map(inner) if !inner.is_empty() => {
+                self.mapping(inner, indent + INDENT, false);
             }
-            if key.len() > MAX_SIMPLE_KEY_LEN || key.contains('\n') {
-                // Too long (or multi-line) for a simple key: go-yaml writes `? key` / `: value`.
-                self.write("? ");
-                self.scalar_string(key, indent + INDENT, false);
-                self.newline_indent(indent);
-            } else {
-                self.scalar_string(key, indent, true);
+            Tree::Seq(items) if !items.is_empty() => {
+                self.sequence(items, indent + INDENT, false);
             }
-            self.write_char(':');
-            match value {
-                Tree::Map(inner) if !inner.is_empty() => {
-                    self.mapping(inner, indent + INDENT, false);
-                }
-                Tree::Seq(items) if !items.is_empty() => {
-                    self.sequence(items, indent + INDENT, false);
-                }
-                other => {
-                    self.write_char(' ');
-                    self.value_inline(other, indent + INDENT);
-                }
+            other => {
+                self.write_char(' ');
+                self.value_inline(other, indent + INDENT);
             }
         }
+    }
+
+    /// A mapping key and its `:`.
+    fn key(&mut self, key: &str, indent: usize, new_line: bool) {
+        if new_line {
+            self.newline_indent(indent);
+        }
+        if key.len() > MAX_SIMPLE_KEY_LEN || key.contains('\n') {
+            // Too long (or multi-line) for a simple key: go-yaml writes `? key` / `: value`.
+            self.write("? ");
+            self.scalar_string(key, indent + INDENT, false);
+            self.newline_indent(indent);
+        } else {
+            self.scalar_string(key, indent, true);
+        }
+        self.write_char(':');
     }
 
     /// A block sequence whose dashes sit at `indent`.
