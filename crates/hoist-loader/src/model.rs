@@ -146,11 +146,32 @@ impl Project {
             }
         };
         drop(root);
-        for entry in services.entries {
-            let service: ServiceConfig =
-                de::from_node(&entry.value, &format!("services.{}", entry.key))?;
-            drop(entry.value);
-            project.services.0.insert(entry.key, service);
+        // Bound in key order, so that each service is appended to the map instead of moving
+        // the (large) services after it; an error is still the first in document order.
+        let mut order: Vec<usize> = (0..services.entries.len()).collect();
+        order.sort_by(|&a, &b| services.entries[a].key.cmp(&services.entries[b].key));
+        let mut entries: Vec<Option<crate::node::Entry>> =
+            services.entries.into_iter().map(Some).collect();
+        let mut first_error: Option<(usize, LoadError)> = None;
+        for i in order {
+            let Some(entry) = entries[i].take() else {
+                continue;
+            };
+            match de::from_node::<ServiceConfig>(&entry.value, &format!("services.{}", entry.key)) {
+                Ok(_) if first_error.is_some() => {}
+                Ok(service) => {
+                    drop(entry.value);
+                    project.services.0.insert(entry.key, service);
+                }
+                Err(e) => {
+                    if first_error.as_ref().is_none_or(|(at, _)| i < *at) {
+                        first_error = Some((i, e));
+                    }
+                }
+            }
+        }
+        if let Some((_, e)) = first_error {
+            return Err(e);
         }
         project.fill_names();
         Ok(project)
@@ -447,6 +468,15 @@ mod tests {
                     "volumes": {"data": bad_volume}
                 }),
                 "volumes.data.driver_opts",
+            ),
+            (
+                json!({
+                    "services": {
+                        "web": {"image": "nginx", "mem_limit": "lots"},
+                        "app": {"image": "nginx", "mem_limit": "many"}
+                    }
+                }),
+                "services.web.mem_limit",
             ),
         ] {
             let root = node(root);
