@@ -217,9 +217,9 @@ impl Emitter {
 
     /// Plain or single-quoted text, folding at a space once past the line width.
     fn write_folded(&mut self, s: &str, indent: usize, allow_breaks: bool, single: bool) {
-        if !s.contains([' ', '\r', '\n', '\u{85}', '\u{2028}', '\u{2029}'])
-            && !(single && s.contains('\''))
-        {
+        let needs_care = s.contains([' ', '\r', '\n', '\u{85}', '\u{2028}', '\u{2029}'])
+            || (single && s.contains('\''));
+        if !needs_care {
             // Nothing to fold, break or escape: the text goes out as it is.
             self.write(s);
             return;
