@@ -20,22 +20,15 @@ pub mod template;
 pub mod variables;
 
 use crate::error::{LoadError, Result};
-use crate::node::{Node, Value};
+use crate::merge::path::{PatternCursor, PatternTable, Trail};
+use crate::node::{Entry, Node, Value};
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 pub use template::{substitute_with_warnings, unset_warning, Lookup, SubstituteError, MAX_NESTING};
 pub use variables::{variables_in, VariableUse};
 
 use template::go_quote;
-
-/// One step of a path into the tree.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Step {
-    /// A mapping key.
-    Key(String),
-    /// A sequence index.
-    Index(usize),
-}
 
 /// The type a cast path converts to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,19 +145,27 @@ pub fn interpolate_tree_with_warnings(
     lookup: Lookup<'_>,
     warnings: &mut Vec<String>,
 ) -> Result<()> {
-    let mut path = Vec::new();
-    walk(root, &mut path, lookup, warnings)
+    let table = cast_table();
+    walk(root, &Trail::Root, table.root(), table, lookup, warnings)
+}
+
+/// [`CAST_PATHS`], compiled.
+fn cast_table() -> &'static PatternTable<Cast> {
+    static TABLE: OnceLock<PatternTable<Cast>> = OnceLock::new();
+    TABLE.get_or_init(|| PatternTable::new(CAST_PATHS))
 }
 
 fn walk(
     node: &mut Node,
-    path: &mut Vec<Step>,
+    path: &Trail<'_>,
+    at: PatternCursor,
+    table: &PatternTable<Cast>,
     lookup: Lookup<'_>,
     warnings: &mut Vec<String>,
 ) -> Result<()> {
     match &mut node.value {
         Value::String(text) => {
-            let cast = cast_for(path);
+            let cast = table.matched(at);
             // Most strings hold no variable and need no cast: leave them untouched.
             if cast.is_none() && !text.contains('$') {
                 return Ok(());
@@ -182,10 +183,10 @@ fn walk(
                             node.span,
                             format!(
                             "error while interpolating {}: failed to cast to expected type: {msg}",
-                            compose_path(path)
+                            path.pattern_text()
                         ),
                         )
-                        .with_path(display_path(path))
+                        .with_path(path.display())
                         .with_hint(cast_hint(cast)))
                     }
                 },
@@ -193,20 +194,23 @@ fn walk(
             Ok(())
         }
         Value::Map(map) => {
-            for entry in &mut map.entries {
-                path.push(Step::Key(entry.key.clone()));
-                let result = walk(&mut entry.value, path, lookup, warnings);
-                path.pop();
-                result?;
+            for Entry { key, value, .. } in &mut map.entries {
+                let below = table.key(at, key);
+                walk(
+                    value,
+                    &Trail::Key(path, key),
+                    below,
+                    table,
+                    lookup,
+                    warnings,
+                )?;
             }
             Ok(())
         }
         Value::Seq(items) => {
+            let below = table.index(at);
             for (i, item) in items.iter_mut().enumerate() {
-                path.push(Step::Index(i));
-                let result = walk(item, path, lookup, warnings);
-                path.pop();
-                result?;
+                walk(item, &Trail::Index(path, i), below, table, lookup, warnings)?;
             }
             Ok(())
         }
@@ -214,25 +218,25 @@ fn walk(
     }
 }
 
-fn substitute_error(err: &SubstituteError, path: &[Step], span: crate::Span) -> LoadError {
+fn substitute_error(err: &SubstituteError, path: &Trail<'_>, span: crate::Span) -> LoadError {
     match err {
         SubstituteError::InvalidTemplate { template } => LoadError::at(
             span,
             format!(
                 "invalid interpolation format for {}.\nYou may need to escape any $ with another $.\n{template}",
-                compose_path(path)
+                path.pattern_text()
             ),
         )
-        .with_path(display_path(path))
+        .with_path(path.display())
         .with_hint("write a literal `$` as `$$`; variables are `$NAME` or `${NAME}` with `:-` `-` `:?` `?` `:+` `+`"),
         SubstituteError::TooDeep => LoadError::at(
             span,
-            format!("error while interpolating {}: {err}", compose_path(path)),
+            format!("error while interpolating {}: {err}", path.pattern_text()),
         )
-        .with_path(display_path(path)),
+        .with_path(path.display()),
         SubstituteError::MissingRequired { variable, .. } => {
-            LoadError::at(span, format!("error while interpolating {}: {err}", compose_path(path)))
-                .with_path(display_path(path))
+            LoadError::at(span, format!("error while interpolating {}: {err}", path.pattern_text()))
+                .with_path(path.display())
                 .with_hint(format!("set {variable} in the environment or in the .env file"))
         }
     }
@@ -244,60 +248,6 @@ fn cast_hint(cast: Cast) -> &'static str {
         Cast::Float | Cast::Float32 => "this field takes a number",
         Cast::Bool => "this field takes `true` or `false`",
     }
-}
-
-/// The path as compose prints it: keys joined by `.`, sequence items as `[]`.
-fn compose_path(path: &[Step]) -> String {
-    let parts: Vec<&str> = path
-        .iter()
-        .map(|s| match s {
-            Step::Key(k) => k.as_str(),
-            Step::Index(_) => "[]",
-        })
-        .collect();
-    parts.join(".")
-}
-
-/// The path as Hoist shows it: `services.web.ports[0].target`.
-fn display_path(path: &[Step]) -> String {
-    let mut out = String::new();
-    for step in path {
-        match step {
-            Step::Key(k) => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(k);
-            }
-            Step::Index(i) => out.push_str(&format!("[{i}]")),
-        }
-    }
-    out
-}
-
-/// The cast registered for `path`, if any.
-fn cast_for(path: &[Step]) -> Option<Cast> {
-    CAST_PATHS
-        .iter()
-        .find(|(pattern, _)| path_matches(path, pattern))
-        .map(|&(_, cast)| cast)
-}
-
-fn path_matches(path: &[Step], pattern: &str) -> bool {
-    // Called for every string of the model: no allocation.
-    let mut parts = pattern.split('.');
-    for step in path {
-        let matched = match (parts.next(), step) {
-            (None, _) => false,
-            (Some("*"), _) | (Some("[]"), Step::Index(_)) => true,
-            (Some(p), Step::Key(k)) => p == k,
-            (Some(_), Step::Index(_)) => false,
-        };
-        if !matched {
-            return false;
-        }
-    }
-    parts.next().is_none()
 }
 
 /// Converts `text` with `cast`; the error is the Go error text (`strconv.Atoi: parsing "x":
@@ -608,15 +558,35 @@ mod tests {
 
     #[test]
     fn paths_match_like_compose() {
-        let p = vec![
-            Step::Key("services".into()),
-            Step::Key("web".into()),
-            Step::Key("ports".into()),
-            Step::Index(0),
-            Step::Key("target".into()),
-        ];
-        assert_eq!(cast_for(&p), Some(Cast::Int));
-        assert_eq!(compose_path(&p), "services.web.ports.[].target");
-        assert_eq!(display_path(&p), "services.web.ports[0].target");
+        let table = cast_table();
+        let root = Trail::Root;
+        let services = Trail::Key(&root, "services");
+        let web = Trail::Key(&services, "web");
+        let ports = Trail::Key(&web, "ports");
+        let item = Trail::Index(&ports, 0);
+        let target = Trail::Key(&item, "target");
+        let mut at = table.root();
+        for key in ["services", "web", "ports"] {
+            at = table.key(at, key);
+        }
+        at = table.key(table.index(at), "target");
+        assert_eq!(table.matched(at), Some(Cast::Int));
+        assert_eq!(target.pattern_text(), "services.web.ports.[].target");
+        assert_eq!(target.display(), "services.web.ports[0].target");
+        let ulimit = table.key(
+            table.key(
+                table.key(table.key(table.root(), "services"), "web"),
+                "ulimits",
+            ),
+            "nofile",
+        );
+        assert_eq!(table.matched(ulimit), Some(Cast::Int));
+        assert_eq!(table.matched(table.key(ulimit, "soft")), Some(Cast::Int));
+        let image = table.key(
+            table.key(table.key(table.root(), "services"), "web"),
+            "image",
+        );
+        assert_eq!(table.matched(image), None);
+        assert!(image.is_dead());
     }
 }

@@ -64,7 +64,7 @@ pub fn load(opts: &ProjectOptions, ctx: &mut LoadContext) -> Result<Project> {
     if stages.resolve_env {
         project_ops::resolve_service_environments(&mut root, &resolved.environment)?;
     }
-    let mut project = Project::from_node(&root)?;
+    let mut project = Project::from_owned_node(root)?;
     let disabled_root = Node::new(
         Value::Map(Mapping {
             entries: vec![crate::node::Entry {

@@ -19,7 +19,7 @@
 //! hence the second [`enforce_unicity`].
 
 mod extends;
-mod path;
+pub(crate) mod path;
 mod reset;
 mod rules;
 mod short;

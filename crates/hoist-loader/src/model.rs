@@ -13,6 +13,7 @@ pub mod json;
 mod types;
 pub mod values;
 pub mod yaml_out;
+pub mod yaml_tree;
 
 pub use types::*;
 pub use values::{
@@ -21,8 +22,9 @@ pub use values::{
 };
 
 use crate::error::{LoadError, Result};
-use crate::node::Node;
+use crate::node::{Node, Value};
 use values::{with_mode, AnyValue, OutputMode};
+use yaml_tree::Tree;
 
 /// A top-level secret.
 pub type SecretConfig = FileObjectConfig;
@@ -59,6 +61,19 @@ impl ServiceConfig {
     }
 }
 
+/// True when a binding error is about one of the top-level `keys` (or has no path).
+fn bound_before(err: &LoadError, keys: &[String]) -> bool {
+    match err.path.as_deref() {
+        None | Some("") => true,
+        Some(path) => keys.iter().any(|k| {
+            path == *k
+                || path
+                    .strip_prefix(k)
+                    .is_some_and(|r| r.starts_with(['.', '[']))
+        }),
+    }
+}
+
 /// Escapes `$` as `$$`, the last step of `config` output (so the output can be loaded again).
 pub fn escape_dollars(text: &str) -> String {
     text.replace('$', "$$")
@@ -91,6 +106,73 @@ impl Project {
             _ => root,
         };
         let mut project: Project = de::from_node(root, "")?;
+        project.fill_names();
+        Ok(project)
+    }
+
+    /// Binds a canonical tree into a project like [`Project::from_node`], consuming the tree:
+    /// each service's subtree is freed as soon as it is bound, so that the tree and the typed
+    /// project are never both whole in memory. Errors are the ones `from_node` reports.
+    pub fn from_owned_node(mut root: Node) -> Result<Project> {
+        let Some(map) = root.as_map_mut() else {
+            return Project::from_node(&root);
+        };
+        map.remove("version");
+        map.remove("include");
+        let Some(at) = map
+            .entries
+            .iter()
+            .position(|e| e.key == "services" && e.value.as_map().is_some())
+        else {
+            return Project::from_node(&root);
+        };
+        let services = map.entries.remove(at);
+        let Value::Map(services) = services.value.value else {
+            unreachable!("checked to be a mapping");
+        };
+        let before: Vec<String> = map.entries[..at].iter().map(|e| e.key.clone()).collect();
+        let mut project: Project = match de::from_node(&root, "") {
+            Ok(project) => project,
+            // In place, the keys written before `services` are bound before it.
+            Err(e) if bound_before(&e, &before) => return Err(e),
+            Err(e) => {
+                for service in &services.entries {
+                    de::from_node::<ServiceConfig>(
+                        &service.value,
+                        &format!("services.{}", service.key),
+                    )?;
+                }
+                return Err(e);
+            }
+        };
+        drop(root);
+        // Bound in key order, so that each service is appended to the map instead of moving
+        // the (large) services after it; an error is still the first in document order.
+        let mut order: Vec<usize> = (0..services.entries.len()).collect();
+        order.sort_by(|&a, &b| services.entries[a].key.cmp(&services.entries[b].key));
+        let mut entries: Vec<Option<crate::node::Entry>> =
+            services.entries.into_iter().map(Some).collect();
+        let mut first_error: Option<(usize, LoadError)> = None;
+        for i in order {
+            let Some(entry) = entries[i].take() else {
+                continue;
+            };
+            match de::from_node::<ServiceConfig>(&entry.value, &format!("services.{}", entry.key)) {
+                Ok(_) if first_error.is_some() => {}
+                Ok(service) => {
+                    drop(entry.value);
+                    project.services.0.insert(entry.key, service);
+                }
+                Err(e) => {
+                    if first_error.as_ref().is_none_or(|(at, _)| i < *at) {
+                        first_error = Some((i, e));
+                    }
+                }
+            }
+        }
+        if let Some((_, e)) = first_error {
+            return Err(e);
+        }
         project.fill_names();
         Ok(project)
     }
@@ -185,9 +267,39 @@ impl Project {
 
     /// The project as `docker compose config` prints it (YAML, before `$$` escaping).
     pub fn to_yaml(&self) -> String {
-        let value = with_mode(OutputMode::Yaml, || serde_json::to_value(self))
-            .unwrap_or(serde_json::Value::Null);
-        yaml_out::to_go_yaml(&value)
+        let tree = with_mode(OutputMode::Yaml, || yaml_tree::to_tree(self)).unwrap_or(Tree::Null);
+        yaml_out::emit(&tree)
+    }
+
+    /// The project as `docker compose config` prints it, like [`Project::to_yaml`], consuming
+    /// the project: services are serialised and written one at a time.
+    pub fn into_yaml(mut self) -> String {
+        let services = std::mem::take(&mut self.services.0);
+        with_mode(OutputMode::Yaml, || {
+            let Ok(tree) = yaml_tree::to_tree(&self) else {
+                return yaml_out::emit(&Tree::Null);
+            };
+            // The order `SortedMap` serialises in.
+            let mut names: Vec<&String> = services.keys().collect();
+            names.sort_by(|a, b| values::go_yaml_key_cmp(a, b));
+            let failed = std::cell::Cell::new(false);
+            let entries =
+                names
+                    .into_iter()
+                    .map_while(|name| match yaml_tree::to_tree(&services[name]) {
+                        Ok(tree) => Some((name.clone(), tree)),
+                        Err(_) => {
+                            failed.set(true);
+                            None
+                        }
+                    });
+            let text = yaml_out::emit_streaming(&tree, "services", entries);
+            if failed.get() {
+                // As `to_yaml`, which cannot serialise the whole project then.
+                return yaml_out::emit(&Tree::Null);
+            }
+            text
+        })
     }
 
     /// Names of the active services, sorted.
@@ -300,5 +412,78 @@ impl Project {
             .iter()
             .map(|(name, s)| (name.clone(), s.config_hash()))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Span;
+    use serde_json::json;
+
+    fn node(value: serde_json::Value) -> Node {
+        Node::from_json(&value, Span::SYNTHETIC)
+    }
+
+    #[test]
+    fn owned_binding_gives_the_same_project() {
+        let root = node(json!({
+            "name": "demo",
+            "services": {
+                "web": {"image": "nginx", "environment": {"A": "1"}, "networks": {"default": null}},
+                "db": {"image": "postgres", "mem_limit": "512m"}
+            },
+            "networks": {"default": {"name": "demo_default"}},
+            "version": "3"
+        }));
+        let borrowed = Project::from_node(&root).expect("binds");
+        let owned = Project::from_owned_node(root).expect("binds");
+        assert_eq!(owned, borrowed);
+        assert_eq!(owned.services.0["db"].name, "db");
+    }
+
+    /// With errors on both sides of `services`, the first in document order wins, as when
+    /// the whole tree is bound in place.
+    #[test]
+    fn owned_binding_reports_errors_in_document_order() {
+        let bad_volume = json!({"driver_opts": {"size": [1]}});
+        for (root, first) in [
+            (
+                json!({
+                    "volumes": {"data": bad_volume},
+                    "services": {"web": {"image": "nginx", "mem_limit": "lots"}}
+                }),
+                "volumes.data.driver_opts",
+            ),
+            (
+                json!({
+                    "services": {"web": {"image": "nginx", "mem_limit": "lots"}},
+                    "volumes": {"data": bad_volume}
+                }),
+                "services.web.mem_limit",
+            ),
+            (
+                json!({
+                    "services": {"web": {"image": "nginx"}},
+                    "volumes": {"data": bad_volume}
+                }),
+                "volumes.data.driver_opts",
+            ),
+            (
+                json!({
+                    "services": {
+                        "web": {"image": "nginx", "mem_limit": "lots"},
+                        "app": {"image": "nginx", "mem_limit": "many"}
+                    }
+                }),
+                "services.web.mem_limit",
+            ),
+        ] {
+            let root = node(root);
+            let borrowed = Project::from_node(&root).expect_err("fails");
+            let owned = Project::from_owned_node(root).expect_err("fails");
+            assert_eq!(owned, borrowed);
+            assert_eq!(owned.path.as_deref(), Some(first));
+        }
     }
 }

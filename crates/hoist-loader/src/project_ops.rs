@@ -13,6 +13,7 @@ use crate::error::{did_you_mean, LoadError, Result};
 use crate::node::{Mapping, Node, Value};
 use crate::source::{FileId, Span};
 use indexmap::{IndexMap, IndexSet};
+use std::collections::HashSet;
 use std::path::Path;
 
 fn services(root: &Node) -> Option<&Mapping> {
@@ -281,6 +282,8 @@ pub fn check_consistency(root: &Node, disabled: &Mapping) -> Result<()> {
         resources("models"),
     );
     let svcs = services(root).unwrap_or(&empty);
+    // Services refer to each other by name: look names up in a set, not the mapping.
+    let service_names: HashSet<&str> = svcs.entries.iter().map(|e| e.key.as_str()).collect();
     let undefined =
         |kind: &str, name: &str, service: &str, known: &Mapping, span: Span, path: String| {
             let mut err = LoadError::at(
@@ -397,7 +400,7 @@ pub fn check_consistency(root: &Node, disabled: &Mapping) -> Result<()> {
         }
         if let Some(d) = s.get("depends_on").and_then(Node::as_map) {
             for dep in &d.entries {
-                if svcs.contains_key(&dep.key) {
+                if service_names.contains(dep.key.as_str()) {
                     continue;
                 }
                 let required = !dep
@@ -428,7 +431,7 @@ pub fn check_consistency(root: &Node, disabled: &Mapping) -> Result<()> {
         }
         if let Some(mode) = s.get("network_mode") {
             if let Some(target) = mode.as_str().and_then(|m| m.strip_prefix("service:")) {
-                if !svcs.contains_key(target) {
+                if !service_names.contains(target) {
                     return Err(LoadError::at(
                         mode.span,
                         format!("service {target:?} not found for network_mode 'service:{target}'"),
@@ -712,34 +715,40 @@ fn check_mounts(name: &str, s: &Mapping) -> Result<()> {
 
 /// Reports the first `depends_on` cycle, searching services in name order like compose-go.
 fn check_cycles(svcs: &Mapping) -> Result<()> {
-    let mut graph: IndexMap<String, Vec<String>> = IndexMap::new();
+    let mut graph: IndexMap<&str, Vec<String>> = IndexMap::with_capacity(svcs.len());
+    for e in &svcs.entries {
+        graph.insert(e.key.as_str(), Vec::new());
+    }
     for e in &svcs.entries {
         let mut deps: Vec<String> = depends_on(&e.value)
             .into_iter()
             .map(|(d, _)| d)
-            .filter(|d| svcs.contains_key(d))
+            .filter(|d| graph.contains_key(d.as_str()))
             .collect();
         deps.sort();
-        graph.insert(e.key.clone(), deps);
+        graph.insert(e.key.as_str(), deps);
     }
     graph.sort_keys();
-    fn search(
-        path: &mut Vec<String>,
-        graph: &IndexMap<String, Vec<String>>,
-        done: &mut IndexSet<String>,
+    /// Depth-first search from the last service of `path` (an ordered set: the chain of
+    /// dependencies being followed).
+    fn search<'a>(
+        path: &mut IndexSet<&'a str>,
+        graph: &'a IndexMap<&str, Vec<String>>,
+        done: &mut HashSet<&'a str>,
     ) -> Option<String> {
-        let last = path.last()?.clone();
-        for child in graph.get(&last).map(Vec::as_slice).unwrap_or_default() {
-            if let Some(i) = path.iter().position(|p| p == child) {
+        let last = *path.last()?;
+        for child in graph.get(last).map(Vec::as_slice).unwrap_or_default() {
+            if let Some(i) = path.get_index_of(child.as_str()) {
+                let chain: Vec<&str> = path.iter().skip(i).copied().collect();
                 return Some(format!(
                     "dependency cycle detected: {} -> {child}",
-                    path[i..].join(" -> ")
+                    chain.join(" -> ")
                 ));
             }
-            if done.contains(child) {
+            if done.contains(child.as_str()) {
                 continue;
             }
-            path.push(child.clone());
+            path.insert(child.as_str());
             if let Some(c) = search(path, graph, done) {
                 return Some(c);
             }
@@ -748,9 +757,9 @@ fn check_cycles(svcs: &Mapping) -> Result<()> {
         done.insert(last);
         None
     }
-    let mut done = IndexSet::new();
-    for name in graph.keys() {
-        let mut path = vec![name.clone()];
+    let mut done = HashSet::new();
+    for &name in graph.keys() {
+        let mut path = IndexSet::from([name]);
         if let Some(msg) = search(&mut path, &graph, &mut done) {
             let span = svcs
                 .entry(name)

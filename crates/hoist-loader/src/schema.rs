@@ -26,6 +26,10 @@ use jsonschema::{JsonType, ValidationError, Validator};
 use serde_json::Value as Json;
 use std::sync::OnceLock;
 
+mod node_json;
+
+use node_json::NodeJson;
+
 /// The compose-spec schema text, as embedded in Docker Compose v5.6.1 (compose-go v2.14).
 pub const COMPOSE_SPEC_SCHEMA: &str = include_str!("schema/compose-spec.json");
 
@@ -35,9 +39,10 @@ fn schema_document() -> &'static Json {
     DOC.get_or_init(|| serde_json::from_str(COMPOSE_SPEC_SCHEMA).unwrap_or(Json::Bool(true)))
 }
 
-/// Compiles a schema document as draft 2020-12, with compose-go's `duration` format.
-fn compile(schema: &Json) -> Validator {
-    let options = jsonschema::options()
+/// Compiles a schema document as draft 2020-12, with compose-go's `duration` format, for
+/// instances of the representation `F`.
+fn compile<F: jsonschema::json::Json>(schema: &Json) -> Validator<F> {
+    let options = jsonschema::options_for::<F>()
         .with_draft(jsonschema::Draft::Draft202012)
         .with_base_uri("https://hoist.invalid/compose_spec.json")
         .with_format("duration", is_go_duration)
@@ -46,16 +51,30 @@ fn compile(schema: &Json) -> Validator {
         Ok(v) => v,
         // The embedded schema is fixed and tested to compile; an always-true schema keeps
         // this path panic-free should that ever change.
-        Err(_) => jsonschema::options()
+        Err(_) => jsonschema::options_for::<F>()
             .build(&Json::Bool(true))
             .unwrap_or_else(|_| unreachable!("the `true` schema always compiles")),
     }
 }
 
-/// The compiled validator for a whole model, built on first use.
+/// The compiled validator for a whole model as JSON (to collect detailed errors), built on
+/// first use.
 fn validator() -> &'static Validator {
     static VALIDATOR: OnceLock<Validator> = OnceLock::new();
     VALIDATOR.get_or_init(|| compile(schema_document()))
+}
+
+/// The compiled validator for a whole model as a [`Node`] tree (the yes/no check every load
+/// makes, without converting the model to JSON), built on first use.
+fn node_validator() -> &'static Validator<NodeJson> {
+    static VALIDATOR: OnceLock<Validator<NodeJson>> = OnceLock::new();
+    VALIDATOR.get_or_init(|| {
+        // A copy parsed for this compilation and dropped after it: the validator owns what it
+        // needs, and the kept document (`schema_document`) is only parsed when errors or
+        // attribute names are wanted.
+        let document = serde_json::from_str(COMPOSE_SPEC_SCHEMA).unwrap_or(Json::Bool(true));
+        compile(&document)
+    })
 }
 
 /// A validator for one service (`$defs/service`), used to find the invalid services of a
@@ -100,11 +119,10 @@ fn keep_invalid_services(json: &mut Json) {
 ///
 /// Returns the most specific problem found, as compose-go would report it.
 pub fn validate(root: &Node) -> Result<()> {
-    let json = root.to_json();
-    if validator().is_valid(&json) {
+    if node_validator().is_valid(root) {
         return Ok(());
     }
-    let mut json = json;
+    let mut json = root.to_json();
     keep_invalid_services(&mut json);
     match collect(root, &json).into_iter().next() {
         Some(err) => Err(err),

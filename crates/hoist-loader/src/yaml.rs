@@ -28,6 +28,7 @@
 
 mod resolve;
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError};
@@ -271,7 +272,7 @@ impl Builder {
                 Ok(())
             }
             Event::Scalar(text, style, anchor, tag) => {
-                let (node, info) = self.scalar(&text, style, tag.as_deref(), span)?;
+                let (node, info) = self.scalar(text, style, tag.as_deref(), span)?;
                 self.finish(node, anchor, info)
             }
             Event::Alias(id) => {
@@ -379,21 +380,22 @@ impl Builder {
     /// Resolves a scalar event to a node.
     fn scalar(
         &self,
-        text: &str,
+        text: Cow<'_, str>,
         style: ScalarStyle,
         tag: Option<&saphyr_parser::Tag>,
         span: Span,
     ) -> Result<(Node, KeyInfo)> {
         let plain = matches!(style, ScalarStyle::Plain);
+        let is_merge = plain && tag.is_none() && text == "<<";
         let resolved = match tag {
             None if plain => resolve::resolve_plain(text),
-            None => Scalar::Str(text.to_string()),
+            // The parser's string is kept, not copied.
+            None => Scalar::Str(text.into_owned()),
             Some(t) if t.is_yaml_core_schema() => {
-                resolve::resolve_tagged(&t.suffix, text).map_err(|msg| self.error(span, msg))?
+                resolve::resolve_tagged(&t.suffix, &text).map_err(|msg| self.error(span, msg))?
             }
-            Some(_) => Scalar::Str(text.to_string()),
+            Some(_) => Scalar::Str(text.into_owned()),
         };
-        let is_merge = plain && tag.is_none() && text == "<<";
         let is_string = matches!(resolved, Scalar::Str(_));
         let value = match resolved {
             Scalar::Null => Value::Null,

@@ -165,6 +165,12 @@ fn json_yaml_and_hashes_match_docker_compose() {
             &escape_dollars(&project.to_yaml()),
             &expected_yaml,
         );
+        ok &= check(
+            &dir,
+            "yaml (streamed)",
+            &escape_dollars(&project.clone().into_yaml()),
+            &expected_yaml,
+        );
         let expected_hash = std::fs::read_to_string(dir.join("expected.hash")).unwrap_or_default();
         let actual_hash: String = project
             .service_hashes()

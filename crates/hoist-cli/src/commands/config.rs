@@ -74,10 +74,10 @@ pub fn run(global: &GlobalOptions, args: &ConfigArgs) -> Result<(), Failure> {
         ));
     } else {
         let text = match args.format.unwrap_or_default() {
-            ConfigFormat::Yaml => project.to_yaml(),
+            ConfigFormat::Yaml => project.into_yaml(),
             ConfigFormat::Json => project.to_json(),
         };
-        if args.no_interpolate {
+        if args.no_interpolate || !text.contains('$') {
             text
         } else {
             text.replace('$', "$$")

@@ -189,7 +189,7 @@ fn engine_network_name(
 }
 
 fn network_config<'a>(svc: &'a ServiceConfig, key: &str) -> Option<&'a ServiceNetworkConfig> {
-    svc.networks.0.get(key).and_then(|c| c.as_ref())
+    svc.networks.0.get(key).and_then(|c| c.as_deref())
 }
 
 fn check_mac_consistency(svc: &ServiceConfig, primary: &str) -> Result<(), SpecError> {

@@ -21,21 +21,23 @@ pub fn set_defaults(root: &mut Node) -> Result<()> {
         return Ok(());
     };
     for service in &mut services.entries {
-        let path = format!("services.{}", service.key);
+        let name = service.key.as_str();
         let Some(svc) = service.value.as_map_mut() else {
             continue;
         };
         for entry in &mut svc.entries {
-            let p = format!("{path}.{}", entry.key);
+            // Key paths are only made where an error may need them.
+            let key = entry.key.as_str();
+            let path = || format!("services.{name}.{key}");
             let node = &mut entry.value;
             let span = node.span;
-            match entry.key.as_str() {
+            match key {
                 "build" => {
                     if let Some(build) = node.as_map_mut() {
                         insert_default(build, "context", span, str_node(".", span));
                     }
                 }
-                "secrets" => each_map(node, &p, |m, span, _| {
+                "secrets" => each_map(node, &path(), |m, span, _| {
                     let source = m
                         .get("source")
                         .and_then(scalar_text)
@@ -59,7 +61,7 @@ pub fn set_defaults(root: &mut Node) -> Result<()> {
                         }
                     }
                 }
-                "gpus" => each_map(node, &p, device_request_defaults)?,
+                "gpus" => each_map(node, &path(), device_request_defaults)?,
                 "deploy" => {
                     let devices = node
                         .as_map_mut()
@@ -71,7 +73,7 @@ pub fn set_defaults(root: &mut Node) -> Result<()> {
                     if let Some(devices) = devices {
                         each_map(
                             devices,
-                            &format!("{p}.resources.reservations.devices"),
+                            &format!("{}.resources.reservations.devices", path()),
                             device_request_defaults,
                         )?;
                     }
@@ -92,7 +94,7 @@ pub fn set_defaults(root: &mut Node) -> Result<()> {
                                     bool_node(true, span),
                                 ),
                                 _ => {
-                                    let bp = format!("{}.bind", index_path(&p, i));
+                                    let bp = format!("{}.bind", index_path(&path(), i));
                                     return Err(LoadError::at(
                                         span,
                                         format!(

@@ -9,7 +9,7 @@ use super::ports::parse_port_spec;
 use super::volumes::{clean_path, parse_volume_spec, VolumeSpec};
 use super::{bool_node, child_path, index_path, map_node, null_node, scalar_text, shell, str_node};
 use crate::error::{LoadError, Result};
-use crate::node::{Mapping, Node, Value};
+use crate::node::{Entry, Mapping, Node, Value};
 use crate::source::Span;
 
 /// Options of [`canonicalize_with`].
@@ -85,27 +85,27 @@ fn canonical_service(service: &mut Node, path: &str, options: CanonicalOptions) 
     let Some(map) = service.as_map_mut() else {
         return Ok(());
     };
-    for entry in &mut map.entries {
-        let key = entry.key.clone();
-        let p = child_path(path, &key);
-        let node = &mut entry.value;
+    for Entry { key, value, .. } in &mut map.entries {
+        // The key path is only made for the attributes that need it (in their errors).
+        let p = || child_path(path, key);
+        let node = value;
         match key.as_str() {
-            "build" => canonical_build(node, &p)?,
-            "depends_on" => canonical_depends_on(node, &p)?,
-            "env_file" => canonical_env_file(node, &p)?,
+            "build" => canonical_build(node, &p())?,
+            "depends_on" => canonical_depends_on(node, &p())?,
+            "env_file" => canonical_env_file(node, &p())?,
             "label_file" | "dns" => string_to_list(node),
-            "extends" => string_to_map(node, &p, "service", "extends")?,
-            "gpus" => canonical_gpus(node, &p)?,
-            "networks" | "models" => list_to_null_map(node, &p)?,
-            "volumes" => for_each_item(node, &p, |item, ip| canonical_volume(item, ip, options))?,
-            "devices" => for_each_item(node, &p, |item, ip| canonical_device(item, ip, options))?,
-            "secrets" | "configs" => for_each_item(node, &p, canonical_file_mount)?,
-            "ports" => canonical_ports(node, &p, options)?,
-            "ulimits" => canonical_ulimits(node, &p)?,
+            "extends" => string_to_map(node, &p(), "service", "extends")?,
+            "gpus" => canonical_gpus(node, &p())?,
+            "networks" | "models" => list_to_null_map(node, &p())?,
+            "volumes" => for_each_item(node, &p(), |item, ip| canonical_volume(item, ip, options))?,
+            "devices" => for_each_item(node, &p(), |item, ip| canonical_device(item, ip, options))?,
+            "secrets" | "configs" => for_each_item(node, &p(), canonical_file_mount)?,
+            "ports" => canonical_ports(node, &p(), options)?,
+            "ulimits" => canonical_ulimits(node, &p())?,
             "develop" => canonical_develop(node),
             // A `pre_start` hook is a container specification of its own.
             "pre_start" => {
-                for_each_item(node, &p, |hook, hp| canonical_service(hook, hp, options))?
+                for_each_item(node, &p(), |hook, hp| canonical_service(hook, hp, options))?
             }
             _ => {}
         }
@@ -162,19 +162,19 @@ fn binding_service(service: &mut Node, path: &str) -> Result<()> {
     let Some(map) = service.as_map_mut() else {
         return Ok(());
     };
-    for entry in &mut map.entries {
-        let key = entry.key.clone();
-        let p = child_path(path, &key);
-        let node = &mut entry.value;
+    for Entry { key, value, .. } in &mut map.entries {
+        // The key path is only made for the attributes that need it (in their errors).
+        let p = || child_path(path, key);
+        let node = value;
         match key.as_str() {
-            "build" => binding_build(node, &p)?,
+            "build" => binding_build(node, &p())?,
             "dns_search" | "tmpfs" => string_to_list(node),
-            "command" | "entrypoint" => canonical_command(node, &p)?,
-            "environment" => list_to_map(node, &p, ListValue::Null)?,
-            "labels" | "annotations" | "sysctls" => list_to_map(node, &p, ListValue::Empty)?,
-            "extra_hosts" => canonical_extra_hosts(node, &p)?,
+            "command" | "entrypoint" => canonical_command(node, &p())?,
+            "environment" => list_to_map(node, &p(), ListValue::Null)?,
+            "labels" | "annotations" | "sysctls" => list_to_map(node, &p(), ListValue::Empty)?,
+            "extra_hosts" => canonical_extra_hosts(node, &p())?,
             "healthcheck" => canonical_healthcheck(node),
-            "pre_start" => for_each_item(node, &p, binding_service)?,
+            "pre_start" => for_each_item(node, &p(), binding_service)?,
             // The typed model reads `published` as a string (`8080` and `"8080"` agree).
             "ports" => {
                 if let Value::Seq(ports) = &mut node.value {
@@ -190,7 +190,7 @@ fn binding_service(service: &mut Node, path: &str) -> Result<()> {
             }
             "deploy" => {
                 if let Some(labels) = node.as_map_mut().and_then(|d| d.get_mut("labels")) {
-                    list_to_map(labels, &child_path(&p, "labels"), ListValue::Empty)?;
+                    list_to_map(labels, &child_path(&p(), "labels"), ListValue::Empty)?;
                 }
                 let devices = node
                     .as_map_mut()

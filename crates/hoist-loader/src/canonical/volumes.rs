@@ -167,7 +167,16 @@ pub(crate) fn clean_path(path: &str) -> String {
         return ".".to_string();
     }
     let rooted = path.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
+    let body = path.strip_prefix('/').unwrap_or(path);
+    if !body.is_empty()
+        && body
+            .split('/')
+            .all(|p| !p.is_empty() && p != "." && p != "..")
+    {
+        // Already clean (the usual case).
+        return path.to_string();
+    }
+    let mut parts: Vec<&str> = Vec::with_capacity(path.bytes().filter(|b| *b == b'/').count() + 1);
     for part in path.split('/') {
         match part {
             "" | "." => {}
@@ -181,10 +190,46 @@ pub(crate) fn clean_path(path: &str) -> String {
             p => parts.push(p),
         }
     }
-    let joined = parts.join("/");
-    match (rooted, joined.is_empty()) {
-        (true, _) => format!("/{joined}"),
-        (false, true) => ".".to_string(),
-        (false, false) => joined,
+    let mut out = String::with_capacity(path.len() + 1);
+    if rooted {
+        out.push('/');
+    }
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        out.push_str(part);
+    }
+    if out.is_empty() {
+        out.push('.');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean_path;
+
+    #[test]
+    fn clean_path_is_go_path_clean() {
+        for (input, cleaned) in [
+            ("", "."),
+            ("/", "/"),
+            ("//", "/"),
+            ("a/b", "a/b"),
+            ("/a/b", "/a/b"),
+            ("/a/./b/", "/a/b"),
+            ("a//b", "a/b"),
+            ("./a", "a"),
+            ("a/../..", ".."),
+            ("../x", "../x"),
+            ("/../a", "/a"),
+            ("/tmp/p/./data/svc0", "/tmp/p/data/svc0"),
+            ("a/b/../../..", ".."),
+            (".", "."),
+            ("..", ".."),
+        ] {
+            assert_eq!(clean_path(input), cleaned, "{input:?}");
+        }
     }
 }

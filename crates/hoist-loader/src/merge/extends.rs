@@ -57,7 +57,18 @@ pub fn apply_extends(
         loader,
         working_dir: working_dir.to_path_buf(),
     };
-    let names: Vec<String> = services.entries.iter().map(|e| e.key.clone()).collect();
+    // Only services with `extends` (and values that are not mappings, to report them) need
+    // the resolver: the others stay as they are.
+    let names: Vec<String> = services
+        .entries
+        .iter()
+        .filter(|e| {
+            e.value
+                .as_map()
+                .is_none_or(|service| service.contains_key("extends"))
+        })
+        .map(|e| e.key.clone())
+        .collect();
     for name in names {
         if let Some(merged) = resolver.resolve(file, services, &name, &Chain::default())? {
             services.insert(name.clone(), merged.span, merged);

@@ -7,7 +7,7 @@
 //! honoured for the file itself (a `!reset` item is dropped) but never remove anything from
 //! the earlier model, as in compose-go.
 
-use super::path::KeyPath;
+use super::path::{KeyPath, Trail};
 use crate::error::Result;
 use crate::node::{Node, Tag, Value};
 
@@ -75,28 +75,26 @@ pub fn take_resets(over: &mut Node) -> ResetPaths {
         over.value = Value::Null;
         return found;
     }
-    collect(over, &mut KeyPath::root(), true, &mut found);
+    collect(over, &Trail::Root, true, &mut found);
     found
 }
 
-fn collect(node: &mut Node, path: &mut KeyPath, record: bool, found: &mut ResetPaths) {
+fn collect(node: &mut Node, path: &Trail<'_>, record: bool, found: &mut ResetPaths) {
     match &mut node.value {
         Value::Map(m) => {
-            let mut i = 0;
-            while i < m.entries.len() {
-                path.push_key(&m.entries[i].key);
-                let tag = m.entries[i].value.tag;
+            // Mapping entries tagged `!reset` disappear; the others are walked.
+            m.entries.retain_mut(|entry| {
+                let here = Trail::Key(path, &entry.key);
+                let tag = entry.value.tag;
                 if record && tag.is_some() {
-                    found.paths.push(path.clone());
+                    found.paths.push(here.key_path());
                 }
                 if tag == Some(Tag::Reset) {
-                    m.entries.remove(i);
-                } else {
-                    collect(&mut m.entries[i].value, path, record, found);
-                    i += 1;
+                    return false;
                 }
-                path.pop();
-            }
+                collect(&mut entry.value, &here, record, found);
+                true
+            });
         }
         Value::Seq(items) => {
             items.retain(|item| item.tag != Some(Tag::Reset));

@@ -6,11 +6,12 @@
 //! syntax, `depends_on` list turned into a map, and so on). A `null` on the overriding side
 //! keeps the earlier value, except where the rule is "replace".
 
-use super::path::{go_format, same_value, KeyPath};
+use super::path::{go_format, same_value, KeyPath, PatternTable};
 use super::reset::take_resets;
 use crate::error::{LoadError, Result};
 use crate::node::{Mapping, Node, Value};
 use crate::source::Span;
+use std::sync::OnceLock;
 
 /// How the values found at one path are merged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,10 +71,8 @@ const RULES: &[(&str, Rule)] = &[
 ];
 
 fn rule_for(path: &KeyPath) -> Option<Rule> {
-    RULES
-        .iter()
-        .find(|(pattern, _)| path.matches(pattern))
-        .map(|(_, rule)| *rule)
+    static TABLE: OnceLock<PatternTable<Rule>> = OnceLock::new();
+    TABLE.get_or_init(|| PatternTable::new(RULES)).lookup(path)
 }
 
 /// Merges the model `over` on top of the model `base` (two whole compose files).

@@ -43,9 +43,9 @@ impl de::Error for BindError {
 }
 
 impl BindError {
-    fn locate(mut self, path: &str, span: Span) -> Self {
+    fn locate(mut self, path: &KeyPath<'_>, span: Span) -> Self {
         if self.path.is_none() {
-            self.path = Some(path.to_string());
+            self.path = Some(path.render());
             self.span = Some(span);
         }
         self
@@ -72,28 +72,47 @@ pub fn from_node<'de, T: de::Deserialize<'de>>(
     node: &'de Node,
     path: &str,
 ) -> Result<T, LoadError> {
-    T::deserialize(NodeDeserializer {
-        node,
-        path: path.to_string(),
-    })
-    .map_err(|e| e.locate(path, node.span).into_load_error())
+    let path = KeyPath::Base(path);
+    T::deserialize(NodeDeserializer { node, path })
+        .map_err(|e| e.locate(&path, node.span).into_load_error())
 }
 
-fn child_key(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
+/// The key path of the node being bound, as a chain of borrowed steps: it is only rendered
+/// (`services.web.ports[0]`) when an error needs it.
+#[derive(Debug, Clone, Copy)]
+enum KeyPath<'p> {
+    /// The path `from_node` was given.
+    Base(&'p str),
+    /// A mapping key below a parent.
+    Key(&'p KeyPath<'p>, &'p str),
+    /// A sequence index below a parent.
+    Index(&'p KeyPath<'p>, usize),
+}
+
+impl KeyPath<'_> {
+    fn render(&self) -> String {
+        match self {
+            KeyPath::Base(base) => base.to_string(),
+            KeyPath::Key(parent, key) => {
+                let parent = parent.render();
+                if parent.is_empty() {
+                    key.to_string()
+                } else {
+                    format!("{parent}.{key}")
+                }
+            }
+            KeyPath::Index(parent, i) => format!("{}[{i}]", parent.render()),
+        }
     }
 }
 
 /// A serde deserializer over one node.
-struct NodeDeserializer<'a> {
+struct NodeDeserializer<'a, 'p> {
     node: &'a Node,
-    path: String,
+    path: KeyPath<'p>,
 }
 
-impl<'de> de::Deserializer<'de> for NodeDeserializer<'de> {
+impl<'de> de::Deserializer<'de> for NodeDeserializer<'de, '_> {
     type Error = BindError;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, BindError> {
@@ -176,13 +195,13 @@ fn struct_label(name: &str) -> String {
     words.to_string()
 }
 
-struct NodeSeq<'a> {
+struct NodeSeq<'a, 'p> {
     items: &'a [Node],
     index: usize,
-    path: String,
+    path: KeyPath<'p>,
 }
 
-impl<'de> SeqAccess<'de> for NodeSeq<'de> {
+impl<'de> SeqAccess<'de> for NodeSeq<'de, '_> {
     type Error = BindError;
 
     fn next_element_seed<T: DeserializeSeed<'de>>(
@@ -192,14 +211,11 @@ impl<'de> SeqAccess<'de> for NodeSeq<'de> {
         let Some(node) = self.items.get(self.index) else {
             return Ok(None);
         };
-        let path = format!("{}[{}]", self.path, self.index);
+        let path = KeyPath::Index(&self.path, self.index);
         self.index += 1;
-        seed.deserialize(NodeDeserializer {
-            node,
-            path: path.clone(),
-        })
-        .map(Some)
-        .map_err(|e| e.locate(&path, node.span))
+        seed.deserialize(NodeDeserializer { node, path })
+            .map(Some)
+            .map_err(|e| e.locate(&path, node.span))
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -208,23 +224,26 @@ impl<'de> SeqAccess<'de> for NodeSeq<'de> {
 }
 
 /// Map access; for structs, `x-*` keys are held back and handed over as one `#extensions` map.
-struct NodeMap<'a> {
-    entries: Vec<&'a Entry>,
+struct NodeMap<'a, 'p> {
+    entries: &'a [Entry],
+    /// True when binding a struct: its `x-*` keys are skipped (gathered in `extensions`).
+    is_struct: bool,
     index: usize,
-    path: String,
+    path: KeyPath<'p>,
     extensions: Option<Node>,
-    pending: Option<(String, PendingValue<'a>)>,
+    pending: Option<PendingValue<'a>>,
 }
 
 enum PendingValue<'a> {
-    Entry(&'a Node),
+    Entry(&'a Entry),
     Extensions,
 }
 
-impl<'a> NodeMap<'a> {
-    fn plain(map: &'a Mapping, path: String) -> Self {
+impl<'a, 'p> NodeMap<'a, 'p> {
+    fn plain(map: &'a Mapping, path: KeyPath<'p>) -> Self {
         NodeMap {
-            entries: map.entries.iter().collect(),
+            entries: &map.entries,
+            is_struct: false,
             index: 0,
             path,
             extensions: None,
@@ -234,17 +253,16 @@ impl<'a> NodeMap<'a> {
 
     fn for_struct(
         map: &'a Mapping,
-        path: String,
+        path: KeyPath<'p>,
         fields: &'static [&'static str],
     ) -> Result<Self, BindError> {
         let wants_extensions = fields.contains(&"#extensions");
-        let mut entries = Vec::new();
         let mut extensions = Mapping::new();
         let mut extensions_span = None;
         for entry in &map.entries {
             let known = fields.contains(&entry.key.as_str());
             if known && entry.key != "#extensions" {
-                entries.push(entry);
+                // Handed over by `next_key_seed`.
             } else if entry.key.starts_with("x-") && wants_extensions {
                 extensions_span.get_or_insert(entry.key_span);
                 extensions.entries.push(entry.clone());
@@ -254,7 +272,7 @@ impl<'a> NodeMap<'a> {
                 let candidates = fields.iter().copied().filter(|f| !f.starts_with('#'));
                 let mut err = BindError {
                     message: format!("unknown attribute `{}`", entry.key),
-                    path: Some(child_key(&path, &entry.key)),
+                    path: Some(KeyPath::Key(&path, &entry.key).render()),
                     span: Some(entry.key_span),
                     hint: None,
                 };
@@ -271,36 +289,48 @@ impl<'a> NodeMap<'a> {
             )
         });
         Ok(NodeMap {
-            entries,
+            entries: &map.entries,
+            is_struct: true,
             index: 0,
             path,
             extensions,
             pending: None,
         })
     }
+
+    /// The next entry to hand over: for a struct, only its own fields (`for_struct` has
+    /// checked that every other key is an `x-*` extension, and no field is named `x-…`).
+    fn next_entry(&mut self) -> Option<&'a Entry> {
+        while let Some(entry) = self.entries.get(self.index) {
+            self.index += 1;
+            let extension = self.is_struct && entry.key.starts_with("x-");
+            if !extension {
+                return Some(entry);
+            }
+        }
+        None
+    }
 }
 
-impl<'de> MapAccess<'de> for NodeMap<'de> {
+impl<'de> MapAccess<'de> for NodeMap<'de, '_> {
     type Error = BindError;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, BindError> {
-        if let Some(entry) = self.entries.get(self.index) {
-            self.index += 1;
-            let path = child_key(&self.path, &entry.key);
-            self.pending = Some((path.clone(), PendingValue::Entry(&entry.value)));
+        if let Some(entry) = self.next_entry() {
+            self.pending = Some(PendingValue::Entry(entry));
             let key: de::value::StrDeserializer<'_, BindError> =
                 entry.key.as_str().into_deserializer();
             return seed
                 .deserialize(key)
                 .map(Some)
-                .map_err(|e| e.locate(&path, entry.key_span));
+                .map_err(|e| e.locate(&KeyPath::Key(&self.path, &entry.key), entry.key_span));
         }
         if self.extensions.is_some() {
             // The gathered `x-*` keys come last, as one `#extensions` entry.
-            self.pending = Some((self.path.clone(), PendingValue::Extensions));
+            self.pending = Some(PendingValue::Extensions);
             let key: de::value::StrDeserializer<'_, BindError> = "#extensions".into_deserializer();
             return seed.deserialize(key).map(Some);
         }
@@ -309,18 +339,18 @@ impl<'de> MapAccess<'de> for NodeMap<'de> {
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, BindError> {
         match self.pending.take() {
-            Some((path, PendingValue::Entry(node))) => seed
-                .deserialize(NodeDeserializer {
-                    node,
-                    path: path.clone(),
-                })
-                .map_err(|e| e.locate(&path, node.span)),
-            Some((path, PendingValue::Extensions)) => {
+            Some(PendingValue::Entry(entry)) => {
+                let path = KeyPath::Key(&self.path, &entry.key);
+                let node = &entry.value;
+                seed.deserialize(NodeDeserializer { node, path })
+                    .map_err(|e| e.locate(&path, node.span))
+            }
+            Some(PendingValue::Extensions) => {
                 let node = self
                     .extensions
                     .take()
                     .unwrap_or_else(|| Node::map(Span::SYNTHETIC));
-                seed_owned(seed, node, &path)
+                seed_owned(seed, node, &self.path.render())
             }
             None => Err(de::Error::custom("value requested before key")),
         }

@@ -157,9 +157,11 @@ macro_rules! with_container_fields {
             /// `network_mode`.
             #[serde(default, skip_serializing_if = "String::is_empty")]
             pub network_mode: String,
-            /// `networks`: attached networks; `None` means default settings.
+            /// `networks`: attached networks; `None` means default settings (boxed: most
+            /// services have one network with default settings, and a map node holds eleven
+            /// values).
             #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
-            pub networks: SortedMap<Option<ServiceNetworkConfig>>,
+            pub networks: SortedMap<Option<Box<ServiceNetworkConfig>>>,
             /// `oom_kill_disable`.
             #[serde(default, skip_serializing_if = "is_false")]
             pub oom_kill_disable: bool,

@@ -81,12 +81,22 @@ fn go_digit_value(c: char) -> i64 {
 /// go-yaml's map key order: like byte order, but runs of digits compare as numbers and letters
 /// sort after other characters in a few cases.
 pub fn go_yaml_key_cmp(a: &str, b: &str) -> Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        // Bytes are characters here: no need to decode.
+        return go_yaml_rune_cmp(a.as_bytes(), b.as_bytes());
+    }
     let ar: Vec<char> = a.chars().collect();
     let br: Vec<char> = b.chars().collect();
+    go_yaml_rune_cmp(&ar, &br)
+}
+
+/// [`go_yaml_key_cmp`] on decoded characters (or ASCII bytes).
+fn go_yaml_rune_cmp<C: Copy + Into<char>>(ar: &[C], br: &[C]) -> Ordering {
+    let digit = |c: C| go_is_digit(c.into());
     let mut digits = false;
     let mut i = 0;
     while i < ar.len() && i < br.len() {
-        let (ca, cb) = (ar[i], br[i]);
+        let (ca, cb): (char, char) = (ar[i].into(), br[i].into());
         if ca == cb {
             digits = go_is_digit(ca);
             i += 1;
@@ -109,9 +119,9 @@ pub fn go_yaml_key_cmp(a: &str, b: &str) -> Ordering {
         let mut bn: i64 = 0;
         if ca == '0' || cb == '0' {
             let mut j = i;
-            while j > 0 && go_is_digit(ar[j - 1]) {
+            while j > 0 && digit(ar[j - 1]) {
                 j -= 1;
-                if ar[j] != '0' {
+                if Into::<char>::into(ar[j]) != '0' {
                     an = 1;
                     bn = 1;
                     break;
@@ -119,13 +129,17 @@ pub fn go_yaml_key_cmp(a: &str, b: &str) -> Ordering {
             }
         }
         let mut ai = i;
-        while ai < ar.len() && go_is_digit(ar[ai]) {
-            an = an.wrapping_mul(10).wrapping_add(go_digit_value(ar[ai]));
+        while ai < ar.len() && digit(ar[ai]) {
+            an = an
+                .wrapping_mul(10)
+                .wrapping_add(go_digit_value(ar[ai].into()));
             ai += 1;
         }
         let mut bi = i;
-        while bi < br.len() && go_is_digit(br[bi]) {
-            bn = bn.wrapping_mul(10).wrapping_add(go_digit_value(br[bi]));
+        while bi < br.len() && digit(br[bi]) {
+            bn = bn
+                .wrapping_mul(10)
+                .wrapping_add(go_digit_value(br[bi].into()));
             bi += 1;
         }
         if an != bn {
@@ -205,31 +219,89 @@ fn scalar_text(v: &Json) -> Option<String> {
     }
 }
 
-fn entries_of(v: Json) -> Result<Vec<(String, Json)>, String> {
-    match v {
-        Json::Object(o) => Ok(o.into_iter().collect()),
-        Json::Array(items) => items
-            .into_iter()
-            .map(|item| match item {
-                Json::String(s) => Ok(match s.split_once('=') {
-                    Some((k, v)) => (k.to_string(), Json::String(v.to_string())),
-                    None => (s, Json::Null),
-                }),
-                other => Err(format!("expected a `KEY=VALUE` string, found {other}")),
-            })
-            .collect(),
-        Json::Null => Ok(Vec::new()),
-        other => Err(format!(
-            "expected a mapping or a list of `KEY=VALUE` strings, found {other}"
-        )),
+/// The `(key, value)` pairs of a mapping, or of a list of `KEY=VALUE` strings (a bare `KEY`
+/// has a `null` value); `null` has none. Read entry by entry, without building the whole
+/// value first.
+fn entries_of<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(String, Json)>, D::Error> {
+    struct Entries;
+
+    fn not_entries<E: serde::de::Error>(found: Json) -> E {
+        E::custom(format!(
+            "expected a mapping or a list of `KEY=VALUE` strings, found {found}"
+        ))
     }
+
+    impl<'de> serde::de::Visitor<'de> for Entries {
+        type Value = Vec<(String, Json)>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a mapping or a list of `KEY=VALUE` strings")
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::with_capacity(map.size_hint().unwrap_or(0));
+            while let Some(entry) = map.next_entry::<String, Json>()? {
+                out.push(entry);
+            }
+            Ok(out)
+        }
+
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+            while let Some(item) = seq.next_element::<Json>()? {
+                match item {
+                    Json::String(s) => out.push(match s.split_once('=') {
+                        Some((k, v)) => (k.to_string(), Json::String(v.to_string())),
+                        None => (s, Json::Null),
+                    }),
+                    other => {
+                        return Err(A::Error::custom(format!(
+                            "expected a `KEY=VALUE` string, found {other}"
+                        )))
+                    }
+                }
+            }
+            Ok(out)
+        }
+
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+
+        fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
+            Err(not_entries(Json::Bool(v)))
+        }
+
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Err(not_entries(Json::from(v)))
+        }
+
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Err(not_entries(Json::from(v)))
+        }
+
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            Err(not_entries(Json::from(v)))
+        }
+
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Err(not_entries(Json::String(v.to_string())))
+        }
+    }
+
+    d.deserialize_any(Entries)
 }
 
 impl<'de> Deserialize<'de> for StringMap {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let v = Json::deserialize(d)?;
         let mut out = BTreeMap::new();
-        for (k, v) in entries_of(v).map_err(D::Error::custom)? {
+        for (k, v) in entries_of(d)? {
             let text = scalar_text(&v).ok_or_else(|| {
                 D::Error::custom(format!("value of `{k}` must be a string, found {v}"))
             })?;
@@ -258,9 +330,8 @@ impl Serialize for EnvMap {
 
 impl<'de> Deserialize<'de> for EnvMap {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let v = Json::deserialize(d)?;
         let mut out = BTreeMap::new();
-        for (k, v) in entries_of(v).map_err(D::Error::custom)? {
+        for (k, v) in entries_of(d)? {
             let value = match &v {
                 Json::Null => None,
                 other => Some(scalar_text(other).ok_or_else(|| {

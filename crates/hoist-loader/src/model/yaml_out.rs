@@ -1,63 +1,73 @@
 //! YAML text exactly as go-yaml (the encoder behind `docker compose config`) writes it.
 //!
-//! Input is the model serialised in YAML mode (a `serde_json::Value` whose object order is the
-//! output order). A `#extensions` key is spliced into its parent mapping, as go-yaml's
+//! Input is the model serialised in YAML mode into a [`Tree`] whose mapping order is the
+//! output order, `#extensions` keys already spliced into their parent mappings as go-yaml's
 //! `,inline` does. Scalars get go-yaml's style choice: strings that would read back as another
 //! type are double-quoted, YAML 1.1 booleans and sexagesimal numbers single-quoted, strings the
 //! plain style cannot carry single- or double-quoted, multi-line strings as `|` blocks; long
 //! lines are folded at spaces after column 80.
 
+use super::yaml_tree::Tree;
 use serde_json::Value as Json;
+use std::borrow::Cow;
 
 const BEST_WIDTH: usize = 80;
 const INDENT: usize = 2;
 /// Keys longer than this (in bytes) are written as complex keys (`? key`).
 const MAX_SIMPLE_KEY_LEN: usize = 128;
 
-/// Writes `value` (a mapping) as a go-yaml document, ending with a newline.
+/// Writes `value` (a mapping; a `#extensions` key is spliced into its parent mapping) as a
+/// go-yaml document, ending with a newline.
 pub fn to_go_yaml(value: &Json) -> String {
+    emit(&Tree::from_json(value))
+}
+
+/// Writes `value` (a mapping) as a go-yaml document, ending with a newline.
+pub fn emit(value: &Tree) -> String {
     let mut e = Emitter {
         out: String::new(),
         column: 0,
     };
     match value {
-        Json::Object(_) => {
-            let entries = flatten_entries(value);
-            if entries.is_empty() {
-                e.write("{}");
-            } else {
-                e.mapping(&entries, 0, true);
-            }
-        }
+        Tree::Map(entries) if entries.is_empty() => e.write("{}"),
+        Tree::Map(entries) => e.mapping(entries, 0, true),
         other => e.value_inline(other, 0),
     }
     e.write("\n");
     e.out
 }
 
-/// The entries of an object with `#extensions` spliced in place.
-fn flatten_entries(value: &Json) -> Vec<(&str, &Json)> {
-    let mut out = Vec::new();
-    if let Json::Object(map) = value {
-        for (k, v) in map {
-            if k == "#extensions" {
-                if let Json::Object(ext) = v {
-                    out.extend(ext.iter().map(|(k, v)| (k.as_str(), v)));
-                }
-            } else {
-                out.push((k.as_str(), v));
+/// Writes `value` (a mapping) like [`emit`], except that the mapping under its top-level key
+/// `key` (empty in `value`) is written with the entries `entries` yields, one at a time, so
+/// that their trees never all exist at once.
+pub fn emit_streaming<I>(value: &Tree, key: &str, entries: I) -> String
+where
+    I: Iterator<Item = (String, Tree)>,
+{
+    let Tree::Map(top) = value else {
+        return emit(value);
+    };
+    if top.is_empty() {
+        return emit(value);
+    }
+    let mut entries = entries.peekable();
+    let mut e = Emitter {
+        out: String::new(),
+        column: 0,
+    };
+    for (i, (k, v)) in top.iter().enumerate() {
+        let new_line = i > 0;
+        if k == key && entries.peek().is_some() {
+            e.key(k, 0, new_line);
+            for (name, tree) in entries.by_ref() {
+                e.entry(&name, &tree, INDENT, true);
             }
+        } else {
+            e.entry(k, v, 0, new_line);
         }
     }
-    out
-}
-
-fn is_empty_collection(v: &Json) -> bool {
-    match v {
-        Json::Object(_) => flatten_entries(v).is_empty(),
-        Json::Array(a) => a.is_empty(),
-        _ => false,
-    }
+    e.write("\n");
+    e.out
 }
 
 struct Emitter {
@@ -67,14 +77,24 @@ struct Emitter {
 
 impl Emitter {
     fn write(&mut self, s: &str) {
-        for c in s.chars() {
-            if c == '\n' {
-                self.column = 0;
-            } else {
-                self.column += 1;
-            }
+        if s.is_ascii() && !s.contains('\n') {
+            self.column += s.len();
+            self.out.push_str(s);
+            return;
+        }
+        match s.rfind('\n') {
+            Some(i) => self.column = s[i + 1..].chars().count(),
+            None => self.column += s.chars().count(),
         }
         self.out.push_str(s);
+    }
+
+    /// Writes a number's text (ASCII, one line) without an intermediate string.
+    fn write_display(&mut self, value: impl std::fmt::Display) {
+        use std::fmt::Write as _;
+        let before = self.out.len();
+        let _ = write!(self.out, "{value}");
+        self.column += self.out.len() - before;
     }
 
     fn write_char(&mut self, c: char) {
@@ -87,56 +107,68 @@ impl Emitter {
     }
 
     fn newline_indent(&mut self, indent: usize) {
-        self.write_char('\n');
-        for _ in 0..indent {
-            self.write_char(' ');
-        }
+        self.out.push('\n');
+        self.out.extend(std::iter::repeat_n(' ', indent));
+        self.column = indent;
     }
 
     /// A block mapping at `indent`; with `inline_first` the first key continues the current line.
-    fn mapping(&mut self, entries: &[(&str, &Json)], indent: usize, inline_first: bool) {
+    fn mapping(
+        &mut self,
+        entries: &[(Cow<'static, str>, Tree)],
+        indent: usize,
+        inline_first: bool,
+    ) {
         for (i, (key, value)) in entries.iter().enumerate() {
-            if i > 0 || !inline_first {
-                self.newline_indent(indent);
+            self.entry(key, value, indent, i > 0 || !inline_first);
+        }
+    }
+
+    /// One `key: value` of a block mapping at `indent`, on a new line unless `inline` is false.
+    fn entry(&mut self, key: &str, value: &Tree, indent: usize, new_line: bool) {
+        self.key(key, indent, new_line);
+        match value {
+            Tree::Map(inner) if !inner.is_empty() => {
+                self.mapping(inner, indent + INDENT, false);
             }
-            if key.len() > MAX_SIMPLE_KEY_LEN || key.contains('\n') {
-                // Too long (or multi-line) for a simple key: go-yaml writes `? key` / `: value`.
-                self.write("? ");
-                self.scalar_string(key, indent + INDENT, false);
-                self.newline_indent(indent);
-            } else {
-                self.scalar_string(key, indent, true);
+            Tree::Seq(items) if !items.is_empty() => {
+                self.sequence(items, indent + INDENT, false);
             }
-            self.write_char(':');
-            match value {
-                Json::Object(_) if !is_empty_collection(value) => {
-                    let inner = flatten_entries(value);
-                    self.mapping(&inner, indent + INDENT, false);
-                }
-                Json::Array(items) if !items.is_empty() => {
-                    self.sequence(items, indent + INDENT, false);
-                }
-                other => {
-                    self.write_char(' ');
-                    self.value_inline(other, indent + INDENT);
-                }
+            other => {
+                self.write_char(' ');
+                self.value_inline(other, indent + INDENT);
             }
         }
     }
 
+    /// A mapping key and its `:`.
+    fn key(&mut self, key: &str, indent: usize, new_line: bool) {
+        if new_line {
+            self.newline_indent(indent);
+        }
+        if key.len() > MAX_SIMPLE_KEY_LEN || key.contains('\n') {
+            // Too long (or multi-line) for a simple key: go-yaml writes `? key` / `: value`.
+            self.write("? ");
+            self.scalar_string(key, indent + INDENT, false);
+            self.newline_indent(indent);
+        } else {
+            self.scalar_string(key, indent, true);
+        }
+        self.write_char(':');
+    }
+
     /// A block sequence whose dashes sit at `indent`.
-    fn sequence(&mut self, items: &[Json], indent: usize, inline_first: bool) {
+    fn sequence(&mut self, items: &[Tree], indent: usize, inline_first: bool) {
         for (i, item) in items.iter().enumerate() {
             if i > 0 || !inline_first {
                 self.newline_indent(indent);
             }
             self.write("- ");
             match item {
-                Json::Object(_) if !is_empty_collection(item) => {
-                    let inner = flatten_entries(item);
-                    self.mapping(&inner, indent + INDENT, true);
+                Tree::Map(inner) if !inner.is_empty() => {
+                    self.mapping(inner, indent + INDENT, true);
                 }
-                Json::Array(inner) if !inner.is_empty() => {
+                Tree::Seq(inner) if !inner.is_empty() => {
                     self.sequence(inner, indent + INDENT, true)
                 }
                 other => self.value_inline(other, indent + INDENT),
@@ -145,25 +177,29 @@ impl Emitter {
     }
 
     /// A scalar or empty collection after `key: ` or `- `; `indent` is for continuation lines.
-    fn value_inline(&mut self, value: &Json, indent: usize) {
+    fn value_inline(&mut self, value: &Tree, indent: usize) {
         match value {
-            Json::Null => self.write("null"),
-            Json::Bool(b) => self.write(if *b { "true" } else { "false" }),
-            Json::Number(n) => {
-                let text = if n.is_i64() || n.is_u64() {
-                    n.to_string()
-                } else {
-                    go_yaml_float(n.as_f64().unwrap_or(0.0))
-                };
-                self.write(&text);
-            }
-            Json::String(s) => self.scalar_string(s, indent, false),
-            Json::Array(_) => self.write("[]"),
-            Json::Object(_) => self.write("{}"),
+            Tree::Null => self.write("null"),
+            Tree::Bool(b) => self.write(if *b { "true" } else { "false" }),
+            Tree::Int(i) => self.write_display(i),
+            Tree::UInt(u) => self.write_display(u),
+            Tree::Float(f) => self.write(&go_yaml_float(*f)),
+            Tree::Str(s) => self.scalar_string(s, indent, false),
+            Tree::Seq(_) => self.write("[]"),
+            Tree::Map(_) => self.write("{}"),
         }
     }
 
     fn scalar_string(&mut self, s: &str, indent: usize, simple_key: bool) {
+        if is_simple(s) {
+            let a = analyze(s);
+            if choose_style(s, &a, simple_key) == Style::Plain {
+                // Nothing to fold, quote or escape.
+                self.out.push_str(s);
+                self.column += s.len();
+                return;
+            }
+        }
         let a = analyze(s);
         let style = choose_style(s, &a, simple_key);
         let allow_breaks = !simple_key;
@@ -181,10 +217,19 @@ impl Emitter {
 
     /// Plain or single-quoted text, folding at a space once past the line width.
     fn write_folded(&mut self, s: &str, indent: usize, allow_breaks: bool, single: bool) {
-        let chars: Vec<char> = s.chars().collect();
+        let needs_care = s.contains([' ', '\r', '\n', '\u{85}', '\u{2028}', '\u{2029}'])
+            || (single && s.contains('\''));
+        if !needs_care {
+            // Nothing to fold, break or escape: the text goes out as it is.
+            self.write(s);
+            return;
+        }
+        let mut chars = s.chars().peekable();
+        let mut first = true;
         let mut spaces = false;
         let mut breaks = false;
-        for (i, &c) in chars.iter().enumerate() {
+        while let Some(c) = chars.next() {
+            let at_start = std::mem::replace(&mut first, false);
             if is_break(c) {
                 // Only U+2028/U+2029 get here (other breaks force another style): written
                 // raw, and the text after them is indented.
@@ -200,8 +245,9 @@ impl Emitter {
                 breaks = false;
             }
             if c == ' ' {
-                let next_is_space = chars.get(i + 1) == Some(&' ');
-                let edge_ok = !single || (i != 0 && i + 1 != chars.len());
+                let next = chars.peek();
+                let next_is_space = next == Some(&' ');
+                let edge_ok = !single || (!at_start && next.is_some());
                 if allow_breaks && !spaces && self.column > BEST_WIDTH && edge_ok && !next_is_space
                 {
                     self.newline_indent(indent);
@@ -221,18 +267,20 @@ impl Emitter {
 
     fn write_double(&mut self, s: &str, indent: usize, allow_breaks: bool) {
         self.write_char('"');
-        let chars: Vec<char> = s.chars().collect();
+        let mut chars = s.chars().peekable();
+        let mut first = true;
         let mut spaces = false;
-        for (i, &c) in chars.iter().enumerate() {
+        while let Some(c) = chars.next() {
+            let at_start = std::mem::replace(&mut first, false);
             if c == ' ' {
                 if allow_breaks
                     && !spaces
                     && self.column > BEST_WIDTH
-                    && i != 0
-                    && i + 1 != chars.len()
+                    && !at_start
+                    && chars.peek().is_some()
                 {
                     self.newline_indent(indent);
-                    if chars.get(i + 1) == Some(&' ') {
+                    if chars.peek() == Some(&' ') {
                         self.write_char('\\');
                     }
                 } else {
@@ -306,7 +354,7 @@ enum Style {
 }
 
 /// What the plain, quoted and block styles can carry for a string (libyaml's analysis).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 struct Analysis {
     multiline: bool,
     block_plain_allowed: bool,
@@ -334,6 +382,24 @@ fn is_printable(c: char) -> bool {
         || ((0xe000..=0xfffd).contains(&u) && u != 0xfeff)
 }
 
+/// True for the common plain-looking strings (names, paths, image references): ASCII
+/// letters, digits and `_./-:=@+`, where none of `-:@+` starts the string and `:` does not end
+/// it, not starting with `...`. Such a string has no indicator, space, break or special
+/// character, so every style can carry it.
+fn is_simple(s: &str) -> bool {
+    let b = s.as_bytes();
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+        return false;
+    };
+    !matches!(first, b'-' | b':' | b'@' | b'+')
+        && last != b':'
+        && !s.starts_with("...")
+        && b.iter().all(|&c| {
+            c.is_ascii_alphanumeric()
+                || matches!(c, b'_' | b'.' | b'/' | b'-' | b':' | b'=' | b'@' | b'+')
+        })
+}
+
 fn analyze(s: &str) -> Analysis {
     if s.is_empty() {
         return Analysis {
@@ -343,7 +409,19 @@ fn analyze(s: &str) -> Analysis {
             block_allowed: false,
         };
     }
-    let chars: Vec<char> = s.chars().collect();
+    if is_simple(s) {
+        return Analysis {
+            multiline: false,
+            block_plain_allowed: true,
+            single_quoted_allowed: true,
+            block_allowed: true,
+        };
+    }
+    analyze_chars(s)
+}
+
+/// libyaml's analysis, character by character.
+fn analyze_chars(s: &str) -> Analysis {
     let mut block_indicators = false;
     let mut special_characters = false;
     let mut tab_characters = false;
@@ -356,8 +434,11 @@ fn analyze(s: &str) -> Analysis {
         block_indicators = true;
     }
     let mut preceded_by_whitespace = true;
-    for (i, &c) in chars.iter().enumerate() {
-        let followed_by_whitespace = is_blankz(chars.get(i + 1).copied());
+    let mut chars = s.chars().peekable();
+    let mut i = 0;
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        let followed_by_whitespace = is_blankz(next);
         if i == 0 {
             match c {
                 '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
@@ -381,7 +462,7 @@ fn analyze(s: &str) -> Analysis {
         if is_break(c) {
             line_breaks = true;
         }
-        let last = i + 1 == chars.len();
+        let last = next.is_none();
         if c == ' ' {
             if i == 0 {
                 leading_space = true;
@@ -411,6 +492,7 @@ fn analyze(s: &str) -> Analysis {
             previous_break = false;
         }
         preceded_by_whitespace = is_blankz(Some(c));
+        i += 1;
     }
     let mut a = Analysis {
         multiline: line_breaks,
@@ -740,6 +822,33 @@ mod tests {
 
     fn style_of(s: &str) -> Style {
         choose_style(s, &analyze(s), false)
+    }
+
+    #[test]
+    fn simple_strings_analyse_like_the_full_analysis() {
+        for s in [
+            "web",
+            "svc12",
+            "/tmp/data/svc0",
+            "registry.example.com/team/svc0:1.0",
+            "a=b",
+            "user@host",
+            "1.5",
+            "a-",
+            ".hidden",
+            "_x",
+            "C++",
+            "a:b:c",
+            "..",
+        ] {
+            assert!(is_simple(s), "{s:?}");
+            assert_eq!(analyze(s), analyze_chars(s), "{s:?}");
+        }
+        for s in [
+            "-", "-a", ":a", "a:", "@a", "+1", "...x", "a b", "a#b", "a,b", "é", "",
+        ] {
+            assert!(!is_simple(s), "{s:?}");
+        }
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //! means octal), a float fallback (`08` is 8.0), unsigned integers beyond `i64`, and
 //! timestamps, which compose turns into RFC 3339 strings.
 
+use std::borrow::Cow;
+
 /// What a scalar resolved to, before it becomes a [`crate::node::Value`].
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Scalar {
@@ -40,17 +42,19 @@ impl Scalar {
 }
 
 /// Resolves a plain (unquoted, untagged) scalar.
-pub(crate) fn resolve_plain(text: &str) -> Scalar {
-    if let Some(fixed) = fixed_word(text) {
+pub(crate) fn resolve_plain<'a>(text: impl Into<Cow<'a, str>>) -> Scalar {
+    let text = text.into();
+    if let Some(fixed) = fixed_word(&text) {
         return fixed;
     }
     match text.as_bytes().first() {
-        Some(b'.') => match go_parse_float(text) {
+        Some(b'.') => match go_parse_float(&text) {
             Some(f) => Scalar::Float(f),
-            None => Scalar::Str(text.to_string()),
+            None => Scalar::Str(text.into_owned()),
         },
-        Some(b'0'..=b'9' | b'+' | b'-') => resolve_numeric(text, true),
-        _ => Scalar::Str(text.to_string()),
+        Some(b'0'..=b'9' | b'+' | b'-') => resolve_numeric(&text, true),
+        // A string the parser already owns is kept, not copied.
+        _ => Scalar::Str(text.into_owned()),
     }
 }
 
