@@ -161,7 +161,7 @@ impl Project {
                 Ok(_) if first_error.is_some() => {}
                 Ok(service) => {
                     drop(entry.value);
-                    project.services.0.insert(entry.key, service);
+                    project.services.0.insert(entry.key, Box::new(service));
                 }
                 Err(e) => {
                     if first_error.as_ref().is_none_or(|(at, _)| i < *at) {
@@ -309,7 +309,7 @@ impl Project {
 
     /// The active service called `name`.
     pub fn service(&self, name: &str) -> Option<&ServiceConfig> {
-        self.services.0.get(name)
+        self.services.0.get(name).map(|s| &**s)
     }
 
     /// Names of the networks (`config --networks`), sorted.

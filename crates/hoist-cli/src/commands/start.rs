@@ -48,7 +48,7 @@ pub fn run(global: &GlobalOptions, args: &StartArgs) -> Result<(), Failure> {
                 .0
                 .values()
                 .filter(|s| args.services.is_empty() || args.services.contains(&s.name))
-                .map(Waited::of)
+                .map(|s| Waited::of(s))
                 .collect(),
             None => session
                 .desired

@@ -145,7 +145,7 @@ pub fn converge(
                     .map_or(s.get_scale(), |(_, n)| i64::from(*n));
                 scale > 0
             })
-            .map(Waited::of)
+            .map(|s| Waited::of(s))
             .collect();
         let sink = runtime::progress::sink(global, title);
         runtime::wait::wait_for(

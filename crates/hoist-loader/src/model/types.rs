@@ -1580,7 +1580,7 @@ pub struct Project {
     pub name: String,
     /// `services`, by name (sorted).
     #[serde(default)]
-    pub services: SortedMap<ServiceConfig>,
+    pub services: SortedMap<Box<ServiceConfig>>,
     /// `jobs`, by name.
     #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
     pub jobs: SortedMap<JobConfig>,
@@ -1617,7 +1617,7 @@ pub struct Project {
     pub environment: std::collections::BTreeMap<String, String>,
     /// Services left out because of their profiles (not serialised).
     #[serde(skip)]
-    pub disabled_services: SortedMap<ServiceConfig>,
+    pub disabled_services: SortedMap<Box<ServiceConfig>>,
     /// The active profiles (not serialised).
     #[serde(skip)]
     pub profiles: Vec<String>,
