@@ -69,36 +69,8 @@ impl PullPolicy {
 
 /// Parses durations like `1d`, `2w`, `12h30m`, `45s`, `100ms` (Go units plus `d` and `w`).
 pub fn parse_refresh_duration(text: &str) -> Option<Duration> {
-    let mut total = 0f64;
-    let mut rest = text.trim();
-    if rest.is_empty() {
-        return None;
-    }
-    while !rest.is_empty() {
-        let num_len = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
-        let number: f64 = rest.get(..num_len)?.parse().ok()?;
-        rest = rest.get(num_len..)?;
-        let unit_len = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len());
-        let unit = rest.get(..unit_len)?;
-        rest = rest.get(unit_len..)?;
-        let seconds = match unit {
-            "ns" => 1e-9,
-            "us" | "µs" => 1e-6,
-            "ms" => 1e-3,
-            "s" => 1.0,
-            "m" => 60.0,
-            "h" => 3600.0,
-            "d" => 86400.0,
-            "w" => 7.0 * 86400.0,
-            _ => return None,
-        };
-        total += number * seconds;
-    }
-    Some(Duration::from_secs_f64(total))
+    let nanos = hoist_loader::model::go_duration::parse_unit_sequence(text.trim(), true)?;
+    Duration::try_from_secs_f64(nanos / 1e9).ok()
 }
 
 /// What happens to an image during a pull, push or build, for progress display.

@@ -21,35 +21,10 @@ pub fn use_color(global: &GlobalOptions, no_color: bool) -> bool {
     }
 }
 
-/// Parses a Go duration such as `42m`, `1h30m`, `10s`, `1.5h` into seconds.
+/// Parses a Go duration such as `42m`, `1h30m`, `10s`, `1.5h` into seconds (Go's units
+/// only: no bare numbers, no days).
 fn parse_duration_secs(text: &str) -> Option<f64> {
-    let mut total = 0.0;
-    let mut rest = text.trim();
-    if rest.is_empty() {
-        return None;
-    }
-    while !rest.is_empty() {
-        let num_len = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
-        let number: f64 = rest.get(..num_len)?.parse().ok()?;
-        rest = rest.get(num_len..)?;
-        let unit_len = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len());
-        let factor = match rest.get(..unit_len)? {
-            "ns" => 1e-9,
-            "us" | "µs" => 1e-6,
-            "ms" => 1e-3,
-            "s" => 1.0,
-            "m" => 60.0,
-            "h" => 3600.0,
-            _ => return None,
-        };
-        total += number * factor;
-        rest = rest.get(unit_len..)?;
-    }
-    Some(total)
+    hoist_loader::model::go_duration::parse_unit_sequence(text.trim(), false).map(|n| n / 1e9)
 }
 
 /// The docker CLI's `GetTimestamp`: an RFC 3339 time or date, Unix seconds, or a duration
@@ -193,6 +168,10 @@ mod tests {
             1_357_133_017
         );
         assert!(parse_time_arg("yesterday", 0).is_err());
+        assert!(
+            parse_time_arg("1d", 0).is_err(),
+            "Go durations have no days"
+        );
         assert_eq!(parse_tail("all").expect("all"), None);
         assert_eq!(parse_tail("5").expect("5"), Some(5));
         assert!(parse_tail("x").is_err());

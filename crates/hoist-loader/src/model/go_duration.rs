@@ -64,7 +64,7 @@ pub fn parse_go_duration(text: &str) -> Option<i64> {
     if let Ok(secs) = s.parse::<i64>() {
         return secs.checked_mul(1_000_000_000);
     }
-    let (negative, mut rest) = match s.as_bytes().first() {
+    let (negative, rest) = match s.as_bytes().first() {
         Some(b'-') => (true, &s[1..]),
         Some(b'+') => (false, &s[1..]),
         _ => (false, s),
@@ -72,8 +72,24 @@ pub fn parse_go_duration(text: &str) -> Option<i64> {
     if rest == "0" {
         return Some(0);
     }
+    let total = parse_unit_sequence(rest, true)?;
+    if !total.is_finite() || total > i64::MAX as f64 {
+        return None;
+    }
+    let nanos = total.round() as i64;
+    Some(if negative { -nanos } else { nanos })
+}
+
+/// Parses an unsigned sequence of number-and-unit pairs (`1h30m`, `1.5s`, `300ms`) into
+/// nanoseconds, with Go's units (`ns`, `us`/`µs`/`μs`, `ms`, `s`, `m`, `h`) and, when
+/// `days_and_weeks` is set, compose's `d` and `w`. `None` for empty text, a pair without a
+/// number or an unknown unit; a bare number (no unit) is not accepted here.
+pub fn parse_unit_sequence(text: &str, days_and_weeks: bool) -> Option<f64> {
+    let mut rest = text;
+    if rest.is_empty() {
+        return None;
+    }
     let mut total: f64 = 0.0;
-    let mut seen = false;
     while !rest.is_empty() {
         let num_len = rest
             .bytes()
@@ -97,18 +113,13 @@ pub fn parse_go_duration(text: &str) -> Option<i64> {
             "s" => 1e9,
             "m" => 60e9,
             "h" => 3600e9,
-            "d" => 86400e9,
-            "w" => 7.0 * 86400e9,
+            "d" if days_and_weeks => 86400e9,
+            "w" if days_and_weeks => 7.0 * 86400e9,
             _ => return None,
         };
         total += number * scale;
-        seen = true;
     }
-    if !seen || !total.is_finite() || total > i64::MAX as f64 {
-        return None;
-    }
-    let nanos = total.round() as i64;
-    Some(if negative { -nanos } else { nanos })
+    Some(total)
 }
 
 #[cfg(test)]
@@ -144,5 +155,18 @@ mod tests {
         assert_eq!(parse_go_duration("10"), Some(10_000_000_000));
         assert_eq!(parse_go_duration("abc"), None);
         assert_eq!(parse_go_duration(""), None);
+        assert_eq!(parse_go_duration("-"), None);
+        assert_eq!(parse_go_duration("2d"), Some(172_800_000_000_000));
+    }
+
+    #[test]
+    fn unit_sequences_take_days_and_weeks_only_when_asked() {
+        assert_eq!(parse_unit_sequence("1h30m", false), Some(5_400e9));
+        assert_eq!(parse_unit_sequence("250μs", false), Some(250e3));
+        assert_eq!(parse_unit_sequence("1w", true), Some(7.0 * 86_400e9));
+        assert_eq!(parse_unit_sequence("1d", false), None);
+        assert_eq!(parse_unit_sequence("10", false), None);
+        assert_eq!(parse_unit_sequence("s", true), None);
+        assert_eq!(parse_unit_sequence("", true), None);
     }
 }
