@@ -6,6 +6,7 @@
 //! Pipeline position: [`crate::build`] asks an [`IgnoreRules`] which files of the context to put
 //! in the tar it sends to the engine's `/build` endpoint.
 
+use hoist_loader::canonical::clean_slash_path;
 use std::path::{Path, PathBuf};
 
 /// One parsed line of a `.dockerignore` file.
@@ -48,7 +49,7 @@ impl IgnorePattern {
         if text.is_empty() {
             return None;
         }
-        let mut cleaned = clean_path(text);
+        let mut cleaned = clean_slash_path(text);
         if cleaned.len() > 1 && cleaned.starts_with('/') {
             cleaned.remove(0);
         }
@@ -157,32 +158,6 @@ pub fn load_rules(context: &Path, dockerfile: &Path) -> std::io::Result<IgnoreRu
     match find_ignore_file(context, dockerfile) {
         Some(file) => Ok(IgnoreRules::parse(&std::fs::read_to_string(file)?)),
         None => Ok(IgnoreRules::default()),
-    }
-}
-
-/// Lexically cleans a slash path like Go's `filepath.Clean`: collapses `//`, drops `.`
-/// elements and resolves `..` where possible.
-fn clean_path(text: &str) -> String {
-    let rooted = text.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for part in text.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|p| *p != "..") {
-                    parts.pop();
-                } else if !rooted {
-                    parts.push("..");
-                }
-            }
-            other => parts.push(other),
-        }
-    }
-    let joined = parts.join("/");
-    match (rooted, joined.is_empty()) {
-        (true, _) => format!("/{joined}"),
-        (false, true) => ".".to_string(),
-        (false, false) => joined,
     }
 }
 

@@ -44,7 +44,7 @@ pub use services::{
     canonicalize, canonicalize_reporting, canonicalize_with, prepare_for_binding, CanonicalOptions,
 };
 pub use shell::split_command_line;
-pub use volumes::{parse_volume_spec, VolumeSpec};
+pub use volumes::{clean_path as clean_slash_path, parse_volume_spec, VolumeSpec};
 
 use crate::node::{Entry, Mapping, Node, Value};
 use crate::source::Span;

@@ -162,7 +162,7 @@ pub(crate) fn is_file_path(source: &str) -> bool {
 }
 
 /// Go's `path.Clean`: the shortest equivalent slash-separated path, lexically.
-pub(crate) fn clean_path(path: &str) -> String {
+pub fn clean_path(path: &str) -> String {
     if path.is_empty() {
         return ".".to_string();
     }
