@@ -44,16 +44,7 @@ pub fn run(global: &GlobalOptions, args: &DownArgs) -> Result<(), Failure> {
         let plan = plan_down(&session.desired, &session.observed, &options)
             .map_err(runtime::plan_failure)?;
         let cancel = runtime::cancel_on_signals();
-        runtime::execute_plan(
-            global,
-            &session.engine,
-            &plan,
-            session.specs.as_ref(),
-            &session.desired.name,
-            "down",
-            &cancel,
-        )
-        .await?;
+        session.execute(global, &plan, "down", &cancel).await?;
         if let (Some(mode), Some(project)) = (args.rmi, session.project.as_ref()) {
             if !global.dry_run {
                 remove_images(&session.engine, project, mode).await?;

@@ -691,16 +691,7 @@ pub fn run(global: &GlobalOptions, args: &RunArgs) -> Result<(), Failure> {
             .map_err(runtime::plan_failure)?;
         if !plan.is_empty() || global.dry_run {
             let cancel = runtime::cancel_on_signals();
-            runtime::execute_plan(
-                global,
-                &session.engine,
-                &plan,
-                session.specs.as_ref(),
-                &session.desired.name,
-                "run",
-                &cancel,
-            )
-            .await?;
+            session.execute(global, &plan, "run", &cancel).await?;
         }
         if global.dry_run {
             return Ok(());

@@ -29,16 +29,7 @@ pub fn run(global: &GlobalOptions, args: &StartArgs) -> Result<(), Failure> {
         let plan = plan_start(&session.desired, &session.observed, &options)
             .map_err(runtime::plan_failure)?;
         let cancel = runtime::cancel_on_signals();
-        runtime::execute_plan(
-            global,
-            &session.engine,
-            &plan,
-            session.specs.as_ref(),
-            &session.desired.name,
-            "start",
-            &cancel,
-        )
-        .await?;
+        session.execute(global, &plan, "start", &cancel).await?;
         if !args.wait || global.dry_run {
             return Ok(());
         }

@@ -25,16 +25,7 @@ pub fn run(global: &GlobalOptions, args: &StopArgs) -> Result<(), Failure> {
         let plan = plan_stop(&session.desired, &session.observed, &options)
             .map_err(runtime::plan_failure)?;
         let cancel = runtime::cancel_on_signals();
-        runtime::execute_plan(
-            global,
-            &session.engine,
-            &plan,
-            session.specs.as_ref(),
-            &session.desired.name,
-            "stop",
-            &cancel,
-        )
-        .await?;
+        session.execute(global, &plan, "stop", &cancel).await?;
         Ok(())
     })
 }

@@ -115,16 +115,7 @@ pub fn converge(
         let plan = plan_up(&session.desired, &session.observed, &options)
             .map_err(runtime::plan_failure)?;
         let cancel = runtime::cancel_on_signals();
-        runtime::execute_plan(
-            global,
-            &session.engine,
-            &plan,
-            session.specs.as_ref(),
-            &session.desired.name,
-            title,
-            &cancel,
-        )
-        .await?;
+        session.execute(global, &plan, title, &cancel).await?;
         let (Some(timeout), Some(project)) = (wait, session.project.as_ref()) else {
             return Ok(());
         };

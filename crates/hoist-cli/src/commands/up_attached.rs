@@ -248,16 +248,7 @@ pub fn run(
         };
         let plan =
             plan_up(&session.desired, &session.observed, &create).map_err(runtime::plan_failure)?;
-        runtime::execute_plan(
-            global,
-            &session.engine,
-            &plan,
-            session.specs.as_ref(),
-            &session.desired.name,
-            "up",
-            &first_signal,
-        )
-        .await?;
+        session.execute(global, &plan, "up", &first_signal).await?;
         if global.dry_run {
             println!(
                 "end of 'compose up' output, interactive run is not supported in dry-run mode"

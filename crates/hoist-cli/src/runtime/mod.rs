@@ -281,6 +281,29 @@ pub struct Session {
     pub observed: hoist_planner::ObservedProject,
 }
 
+impl Session {
+    /// Runs `plan` against this session's engine, with its specs and project name (see
+    /// [`execute_plan`]).
+    pub async fn execute(
+        &self,
+        global: &GlobalOptions,
+        plan: &Plan,
+        title: &str,
+        cancel: &CancelToken,
+    ) -> Result<Option<Outcome>, Failure> {
+        execute_plan(
+            global,
+            &self.engine,
+            plan,
+            self.specs.as_ref(),
+            &self.desired.name,
+            title,
+            cancel,
+        )
+        .await
+    }
+}
+
 /// Connects and reads the state of `target`. `selected` marks the services named on the
 /// command line; `resolve_images` looks up the local image of every service (for `up`,
 /// `create`, `scale`).
