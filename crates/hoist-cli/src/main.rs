@@ -14,6 +14,12 @@ use clap::Parser;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
+/// mimalloc instead of the system allocator: the loader makes hundreds of thousands of small
+/// allocations, and mimalloc's eagerly committed arena also spares most page faults
+/// (`bench/config_bench.py`: about a fifth less time for `config` of 1000 services).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A command failure: what to print and which exit status to return.
 #[derive(Debug)]
 pub struct Failure {
