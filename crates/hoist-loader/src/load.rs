@@ -131,6 +131,11 @@ pub fn load_model(
     let mut resolved = opts.resolve()?;
     ctx.resolved = Some(resolved.clone());
     let stages = stages(opts);
+    if stages.validate {
+        // Compiling the schema takes a few milliseconds and needs nothing from the files:
+        // done on another thread while they are read and parsed.
+        schema::prepare_in_background();
+    }
 
     let mut files = Vec::new();
     for f in &resolved.files {

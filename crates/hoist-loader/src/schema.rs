@@ -77,6 +77,21 @@ fn node_validator() -> &'static Validator<NodeJson> {
     })
 }
 
+/// Starts compiling the validator every load uses on another thread, so that it is ready (or
+/// nearly) when the first file has been read and merged. Later calls do nothing; a load that
+/// needs the validator first simply waits for this compilation.
+pub fn prepare_in_background() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        // Without a thread (spawn refused), the first validation compiles it as before.
+        let _ = std::thread::Builder::new()
+            .name("schema-compile".into())
+            .spawn(|| {
+                node_validator();
+            });
+    });
+}
+
 /// A validator for one service (`$defs/service`), used to find the invalid services of a
 /// large model quickly before collecting detailed errors.
 fn service_validator() -> &'static Validator {

@@ -69,9 +69,8 @@ impl PathResolver<'_> {
                 continue;
             };
             for item in &mut items.entries {
-                let path = format!("{key}.{}", item.key);
                 match key.as_str() {
-                    "services" => self.service(&mut item.value, &path)?,
+                    "services" => self.service(&mut item.value, &item.key)?,
                     "secrets" | "configs" => {
                         if let Some(file) = item.value.as_map_mut().and_then(|m| m.get_mut("file"))
                         {
@@ -86,12 +85,13 @@ impl PathResolver<'_> {
         Ok(())
     }
 
-    fn service(&self, service: &mut Node, path: &str) -> Result<()> {
+    /// Resolves the paths of the service called `name` (key paths are only written for
+    /// errors).
+    fn service(&self, service: &mut Node, name: &str) -> Result<()> {
         let Some(svc) = service.as_map_mut() else {
             return Ok(());
         };
         for entry in &mut svc.entries {
-            let p = child_path(path, &entry.key);
             let node = &mut entry.value;
             match entry.key.as_str() {
                 "build" => {
@@ -145,7 +145,9 @@ impl PathResolver<'_> {
                 "volumes" => {
                     if let Value::Seq(volumes) = &mut node.value {
                         for (i, volume) in volumes.iter_mut().enumerate() {
-                            self.bind_source(volume, &index_path(&p, i))?;
+                            self.bind_source(volume, || {
+                                index_path(&child_path(&format!("services.{name}"), "volumes"), i)
+                            })?;
                         }
                     }
                 }
@@ -155,7 +157,7 @@ impl PathResolver<'_> {
         Ok(())
     }
 
-    fn bind_source(&self, volume: &mut Node, path: &str) -> Result<()> {
+    fn bind_source(&self, volume: &mut Node, path: impl FnOnce() -> String) -> Result<()> {
         let span = volume.span;
         let Some(vol) = volume.as_map_mut() else {
             return Ok(());
@@ -172,7 +174,7 @@ impl PathResolver<'_> {
                 span,
                 r#"invalid mount config for type "bind": field Source must not be empty"#,
             )
-            .with_path(path)
+            .with_path(path())
             .with_hint("add `source:` with the host path to mount")),
         }
     }
