@@ -151,7 +151,12 @@ fn sorted_lines(s: &str) -> Vec<String> {
 
 /// Compares the two tools on one project; panics with a readable diff on disagreement.
 fn compare(name: &str) {
-    let dir = project_dir(name);
+    compare_in(name, &project_dir(name));
+}
+
+/// [`compare`] on the project in `dir`.
+fn compare_in(name: &str, dir: &Path) {
+    let dir = dir.to_path_buf();
     let hoist = hoist();
     let reference = reference();
     let expect_error = read_lines(&dir.join("expect")).iter().any(|l| l == "error");
@@ -312,3 +317,75 @@ differential!(
     config_commands,
     unresolved_variables,
 );
+
+/// Writes a project of `count` services that use most short and long syntaxes (enough services
+/// that Hoist binds, canonicalises and writes them on several threads), with
+/// `broken` services given an invalid `mem_limit`, and returns its folder.
+fn many_services_project(name: &str, count: usize, broken: &[usize]) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create the project folder");
+    let mut y = String::from("name: many\nservices:\n");
+    for i in 0..count {
+        // Names out of key order (`s10` before `s9`), as users write them.
+        y += &format!("  s{i}:\n    image: registry.example/app{i}:${{TAG:-1.{i}}}\n");
+        y += &format!("    command: serve --port {}\n", 8000 + i);
+        y += &format!("    environment:\n      - INDEX={i}\n      - LOG_LEVEL\n");
+        y += &format!(
+            "    ports:\n      - \"{}:80\"\n      - target: 9000\n        protocol: udp\n",
+            20000 + i
+        );
+        y += &format!("    volumes:\n      - ./data/s{i}:/data:ro\n      - shared:/shared\n");
+        y += &format!("    labels:\n      - com.example.index={i}\n");
+        y += "    healthcheck:\n      test: curl -f http://localhost\n      interval: 30s\n";
+        if i % 3 == 0 {
+            y += &format!("    build:\n      context: ./app\n      args:\n        - N={i}\n");
+        }
+        if i % 4 == 1 {
+            y += "    networks:\n      back:\n        aliases: [api]\n";
+        }
+        // A chain of dependencies that skips the services disabled by their profile.
+        let previous = if (i + 9) % 10 == 7 {
+            i.checked_sub(2)
+        } else {
+            i.checked_sub(1)
+        };
+        if let Some(p) = previous {
+            y += &format!("    depends_on:\n      - s{p}\n");
+        }
+        if i % 10 == 7 {
+            y += "    profiles: [extra]\n";
+        }
+        if broken.contains(&i) {
+            y += &format!("    mem_limit: lots{i}\n");
+        }
+    }
+    y += "volumes:\n  shared: {}\nnetworks:\n  back: {}\n";
+    std::fs::write(dir.join("compose.yaml"), y).expect("write compose.yaml");
+    dir
+}
+
+/// Large projects are processed on several threads: the output must not change.
+#[test]
+fn many_services() {
+    let dir = many_services_project("many-services", 240, &[]);
+    compare_in("many-services", &dir);
+}
+
+/// Two broken services in a large project: both tools refuse it. Docker Compose lists both;
+/// Hoist names one, always the same whatever the number of threads: the first by name (by
+/// binding time services are in name order, as in compose-go's map).
+#[test]
+fn many_services_first_error() {
+    let dir = many_services_project("many-services-error", 240, &[200, 31]);
+    std::fs::write(dir.join("expect"), "error\n").expect("write expect");
+    compare_in("many-services-error", &dir);
+    for _ in 0..3 {
+        let out = run(&hoist(), &dir, &["config".into()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("services.s200.mem_limit") && !stderr.contains("s31"),
+            "the first broken service by name is reported: {stderr}"
+        );
+    }
+}

@@ -97,3 +97,42 @@ fn never_panics_on_odd_shapes() {
         run_all(value);
     }
 }
+
+/// Many services (done in runs on several threads): the first error in document order is
+/// the one reported, by canonicalisation and by path resolution alike.
+#[test]
+fn large_models_report_the_first_error_in_document_order() {
+    let model = |bad_port: &[usize], bad_bind: &[usize]| {
+        let mut services = serde_json::Map::new();
+        for i in 0..300 {
+            let mut service = json!({"image": "x", "ports": ["80"], "volumes": ["./d:/d"]});
+            if bad_port.contains(&i) {
+                service["ports"] = json!([format!("{i}:{i}:{i}:{i}")]);
+            }
+            if bad_bind.contains(&i) {
+                service["volumes"] = json!([{"type": "bind", "target": "/d"}]);
+            }
+            services.insert(format!("svc{i:03}"), service);
+        }
+        Node::from_json(&json!({ "services": services }), Span::SYNTHETIC)
+    };
+    let mut root = model(&[250, 40], &[]);
+    let err = canonicalize(&mut root).expect_err("bad ports");
+    assert_eq!(err.path.as_deref(), Some("services.svc040.ports[0]"), "{err}");
+
+    let mut root = model(&[], &[]);
+    canonicalize(&mut root).expect("valid");
+    resolve_paths(&mut root, Path::new("/w")).expect("valid");
+    let services = root.as_map().and_then(|m| m.get("services")).and_then(Node::as_map);
+    let sources: Vec<J> = services
+        .expect("services")
+        .iter()
+        .map(|(_, s)| s.to_json()["volumes"][0]["source"].clone())
+        .collect();
+    assert!(sources.iter().all(|s| s == "/w/d"), "{sources:?}");
+
+    let mut root = model(&[], &[260, 70]);
+    canonicalize(&mut root).expect("valid");
+    let err = resolve_paths(&mut root, Path::new("/w")).expect_err("bind without source");
+    assert_eq!(err.path.as_deref(), Some("services.svc070.volumes[0]"), "{err}");
+}

@@ -5,8 +5,10 @@ use crate::cli::{ConfigArgs, ConfigFormat, GlobalOptions};
 use crate::project::{load_failure, project_options};
 use crate::Failure;
 use hoist_loader::load::{self, LoadContext};
+use hoist_loader::model::values::go_yaml_key_cmp;
 use hoist_loader::model::{json, yaml_out, Project};
 use hoist_loader::Node;
+use std::cmp::Ordering;
 use std::io::Write;
 
 /// Runs `hoist config`.
@@ -44,11 +46,16 @@ pub fn run(global: &GlobalOptions, args: &ConfigArgs) -> Result<(), Failure> {
     {
         // Docker Compose renders the untyped model here: every mapping with sorted keys.
         let (root, _, _) = load::load_model(&opts, &mut ctx).map_err(|e| load_failure(e, &ctx))?;
-        let value = sorted_json(root.to_json());
+        let value = root.to_json();
         let text = match args.format.unwrap_or_default() {
-            ConfigFormat::Yaml => yaml_out::to_go_yaml(&value),
-            ConfigFormat::Json if args.no_normalize => json::to_go_json_pretty(&value),
-            ConfigFormat::Json => json::to_go_json_pretty(&resolved_lists_as_nil(value)),
+            // go-yaml orders keys with numbers compared by value (`s2` before `s10`).
+            ConfigFormat::Yaml => yaml_out::to_go_yaml(&sorted_json(value, &go_yaml_key_cmp)),
+            ConfigFormat::Json if args.no_normalize => {
+                json::to_go_json_pretty(&sorted_json(value, &str::cmp))
+            }
+            ConfigFormat::Json => {
+                json::to_go_json_pretty(&resolved_lists_as_nil(sorted_json(value, &str::cmp)))
+            }
         };
         return emit(args, text);
     }
@@ -158,20 +165,20 @@ fn resolved_lists_as_nil(mut value: serde_json::Value) -> serde_json::Value {
 }
 
 /// Sorts the keys of every JSON object, as Go does when it prints a `map[string]any`.
-fn sorted_json(v: serde_json::Value) -> serde_json::Value {
+fn sorted_json(v: serde_json::Value, order: &dyn Fn(&str, &str) -> Ordering) -> serde_json::Value {
     match v {
         serde_json::Value::Object(m) => {
             let mut entries: Vec<(String, serde_json::Value)> = m.into_iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            entries.sort_by(|a, b| order(&a.0, &b.0));
             serde_json::Value::Object(
                 entries
                     .into_iter()
-                    .map(|(k, v)| (k, sorted_json(v)))
+                    .map(|(k, v)| (k, sorted_json(v, order)))
                     .collect(),
             )
         }
         serde_json::Value::Array(a) => {
-            serde_json::Value::Array(a.into_iter().map(sorted_json).collect())
+            serde_json::Value::Array(a.into_iter().map(|v| sorted_json(v, order)).collect())
         }
         other => other,
     }
