@@ -318,9 +318,9 @@ differential!(
     unresolved_variables,
 );
 
-/// Writes a project of `count` services that use most short and long syntaxes (enough services
-/// that Hoist binds, canonicalises and writes them on several threads), with
-/// `broken` services given an invalid `mem_limit`, and returns its folder.
+/// Writes a project of `count` services that use most short and long syntaxes, with names
+/// whose byte order differs from go-yaml's key order (`s10` < `s9`), and `broken` services
+/// given an invalid `mem_limit`; returns its folder.
 fn many_services_project(name: &str, count: usize, broken: &[usize]) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     let _ = std::fs::remove_dir_all(&dir);
@@ -365,7 +365,7 @@ fn many_services_project(name: &str, count: usize, broken: &[usize]) -> PathBuf 
     dir
 }
 
-/// Large projects are processed on several threads: the output must not change.
+/// A large project: every output as the reference's, key order included.
 #[test]
 fn many_services() {
     let dir = many_services_project("many-services", 240, &[]);
@@ -373,8 +373,8 @@ fn many_services() {
 }
 
 /// Two broken services in a large project: both tools refuse it. Docker Compose lists both;
-/// Hoist names one, always the same whatever the number of threads: the first by name (by
-/// binding time services are in name order, as in compose-go's map).
+/// Hoist names one, always the same: the first by name (by binding time services are in
+/// name order, as in compose-go's map).
 #[test]
 fn many_services_first_error() {
     let dir = many_services_project("many-services-error", 240, &[200, 31]);

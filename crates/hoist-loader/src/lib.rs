@@ -24,7 +24,6 @@ pub mod interpolate;
 pub mod merge;
 pub mod model;
 pub mod node;
-pub mod parallel;
 pub mod schema;
 pub mod source;
 pub mod yaml;

@@ -146,36 +146,33 @@ impl Project {
             }
         };
         drop(root);
-        // Services are bound in runs on several threads (large projects); each run stops at
-        // its first error, so the first error of all, in document order, is the one
-        // reported, as when binding one by one. Each subtree is freed once bound.
-        let mut entries = services.entries;
-        let runs = crate::parallel::map_runs_mut(&mut entries, |run| {
-            let mut bound = Vec::with_capacity(run.len());
-            for entry in run {
-                let node = std::mem::replace(
-                    &mut entry.value,
-                    Node::new(Value::Null, crate::Span::SYNTHETIC),
-                );
-                match de::from_node::<ServiceConfig>(&node, &format!("services.{}", entry.key)) {
-                    Ok(service) => {
-                        bound.push(Ok((std::mem::take(&mut entry.key), Box::new(service))))
-                    }
-                    Err(e) => {
-                        bound.push(Err(e));
-                        break;
+        // Bound in key order, so that each service is appended to the map instead of moving
+        // the (large) services after it; an error is still the first in document order.
+        let mut order: Vec<usize> = (0..services.entries.len()).collect();
+        order.sort_by(|&a, &b| services.entries[a].key.cmp(&services.entries[b].key));
+        let mut entries: Vec<Option<crate::node::Entry>> =
+            services.entries.into_iter().map(Some).collect();
+        let mut first_error: Option<(usize, LoadError)> = None;
+        for i in order {
+            let Some(entry) = entries[i].take() else {
+                continue;
+            };
+            match de::from_node::<ServiceConfig>(&entry.value, &format!("services.{}", entry.key)) {
+                Ok(_) if first_error.is_some() => {}
+                Ok(service) => {
+                    drop(entry.value);
+                    project.services.0.insert(entry.key, Box::new(service));
+                }
+                Err(e) => {
+                    if first_error.as_ref().is_none_or(|(at, _)| i < *at) {
+                        first_error = Some((i, e));
                     }
                 }
             }
-            bound
-        });
-        let mut services = Vec::with_capacity(entries.len());
-        for result in runs.into_iter().flatten() {
-            services.push(result?);
         }
-        // Appended in key order: the map is built without moving entries around.
-        services.sort_by(|a, b| a.0.cmp(&b.0));
-        project.services.0.extend(services);
+        if let Some((_, e)) = first_error {
+            return Err(e);
+        }
         project.fill_names();
         Ok(project)
     }
@@ -275,8 +272,7 @@ impl Project {
     }
 
     /// The project as `docker compose config` prints it, like [`Project::to_yaml`], consuming
-    /// the project. Services are serialised and written one at a time, by several threads for
-    /// large projects (each takes a run of consecutive services; the parts are joined in order).
+    /// the project: services are serialised and written one at a time.
     pub fn into_yaml(mut self) -> String {
         let services = std::mem::take(&mut self.services.0);
         with_mode(OutputMode::Yaml, || {
@@ -286,22 +282,23 @@ impl Project {
             // The order `SortedMap` serialises in.
             let mut names: Vec<&String> = services.keys().collect();
             names.sort_by(|a, b| values::go_yaml_key_cmp(a, b));
-            let parts = crate::parallel::map_runs(&names, |run| {
-                with_mode(OutputMode::Yaml, || {
-                    let mut text = String::new();
-                    for name in run {
-                        // `None` as `to_yaml`, which cannot serialise the whole project when
-                        // one service fails to.
-                        let tree = yaml_tree::to_tree(&services[*name]).ok()?;
-                        text.push_str(&yaml_out::emit_entries([(name.as_str(), &tree)]));
-                    }
-                    Some(text)
-                })
-            });
-            match parts.into_iter().collect::<Option<Vec<String>>>() {
-                Some(parts) => yaml_out::emit_with_rendered(&tree, "services", &parts),
-                None => yaml_out::emit(&Tree::Null),
+            let failed = std::cell::Cell::new(false);
+            let entries =
+                names
+                    .into_iter()
+                    .map_while(|name| match yaml_tree::to_tree(&services[name]) {
+                        Ok(tree) => Some((name.clone(), tree)),
+                        Err(_) => {
+                            failed.set(true);
+                            None
+                        }
+                    });
+            let text = yaml_out::emit_streaming(&tree, "services", entries);
+            if failed.get() {
+                // As `to_yaml`, which cannot serialise the whole project then.
+                return yaml_out::emit(&Tree::Null);
             }
+            text
         })
     }
 
@@ -490,8 +487,8 @@ mod tests {
         }
     }
 
-    /// Many services, in names not in key order: bound in runs on several threads, with the
-    /// same project, and the same first error in document order, as one by one.
+    /// Many services, in names not in key order: bound one by one, with the same project, and
+    /// the same first error in document order, as in place.
     #[test]
     fn owned_binding_of_many_services_matches_binding_in_place() {
         let many = |bad: &[usize]| {
@@ -511,7 +508,7 @@ mod tests {
         let owned = Project::from_owned_node(root).expect("binds");
         assert_eq!(owned, borrowed);
         assert_eq!(owned.services.0.len(), 300);
-        // Written in parts on several threads, the YAML is the sequential writer's.
+        // Written one service at a time, the YAML is the whole-tree writer's.
         assert_eq!(owned.clone().into_yaml(), owned.to_yaml());
         // Document order runs from svc299 down to svc000.
         for (bad, first) in [

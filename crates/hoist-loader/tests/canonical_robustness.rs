@@ -98,8 +98,8 @@ fn never_panics_on_odd_shapes() {
     }
 }
 
-/// Many services (done in runs on several threads): the first error in document order is
-/// the one reported, by canonicalisation and by path resolution alike.
+/// Many services: the first error in document order is the one reported, by
+/// canonicalisation and by path resolution alike.
 #[test]
 fn large_models_report_the_first_error_in_document_order() {
     let model = |bad_port: &[usize], bad_bind: &[usize]| {
@@ -118,12 +118,19 @@ fn large_models_report_the_first_error_in_document_order() {
     };
     let mut root = model(&[250, 40], &[]);
     let err = canonicalize(&mut root).expect_err("bad ports");
-    assert_eq!(err.path.as_deref(), Some("services.svc040.ports[0]"), "{err}");
+    assert_eq!(
+        err.path.as_deref(),
+        Some("services.svc040.ports[0]"),
+        "{err}"
+    );
 
     let mut root = model(&[], &[]);
     canonicalize(&mut root).expect("valid");
     resolve_paths(&mut root, Path::new("/w")).expect("valid");
-    let services = root.as_map().and_then(|m| m.get("services")).and_then(Node::as_map);
+    let services = root
+        .as_map()
+        .and_then(|m| m.get("services"))
+        .and_then(Node::as_map);
     let sources: Vec<J> = services
         .expect("services")
         .iter()
@@ -134,5 +141,9 @@ fn large_models_report_the_first_error_in_document_order() {
     let mut root = model(&[], &[260, 70]);
     canonicalize(&mut root).expect("valid");
     let err = resolve_paths(&mut root, Path::new("/w")).expect_err("bind without source");
-    assert_eq!(err.path.as_deref(), Some("services.svc070.volumes[0]"), "{err}");
+    assert_eq!(
+        err.path.as_deref(),
+        Some("services.svc070.volumes[0]"),
+        "{err}"
+    );
 }

@@ -22,7 +22,7 @@ pub struct PathResolver<'a> {
     /// The home directory `~` expands to (`None`: `~` is left as is).
     pub home: Option<PathBuf>,
     /// True for `extends.file` values that name a remote resource (left untouched).
-    pub is_remote: &'a (dyn Fn(&str) -> bool + Sync),
+    pub is_remote: &'a dyn Fn(&str) -> bool,
 }
 
 /// Resolves the relative paths of a whole model against `working_dir`, with `~` taken from
@@ -68,18 +68,9 @@ impl PathResolver<'_> {
             let Some(items) = entry.value.as_map_mut() else {
                 continue;
             };
-            if key == "services" {
-                // Independent per service: large projects are done in runs on several
-                // threads; the first error in document order is reported.
-                let runs = crate::parallel::map_runs_mut(&mut items.entries, |run| {
-                    run.iter_mut()
-                        .try_for_each(|item| self.service(&mut item.value, &item.key))
-                });
-                runs.into_iter().collect::<Result<()>>()?;
-                continue;
-            }
             for item in &mut items.entries {
                 match key.as_str() {
+                    "services" => self.service(&mut item.value, &item.key)?,
                     "secrets" | "configs" => {
                         if let Some(file) = item.value.as_map_mut().and_then(|m| m.get_mut("file"))
                         {

@@ -46,16 +46,10 @@ pub fn canonicalize_reporting(
         match key.as_str() {
             "services" => {
                 if let Some(services) = entry.value.as_map_mut() {
-                    // Services are independent here: large projects are done in runs on
-                    // several threads, and the first error in document order is reported.
-                    let runs = crate::parallel::map_runs_mut(&mut services.entries, |run| {
-                        for service in run {
-                            let path = format!("services.{}", service.key);
-                            canonical_service(&mut service.value, &path, options)?;
-                        }
-                        Ok(())
-                    });
-                    runs.into_iter().collect::<Result<()>>()?;
+                    for service in &mut services.entries {
+                        let path = format!("services.{}", service.key);
+                        canonical_service(&mut service.value, &path, options)?;
+                    }
                 }
             }
             "volumes" | "networks" | "secrets" | "configs" => {

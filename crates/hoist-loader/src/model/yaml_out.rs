@@ -38,48 +38,35 @@ pub fn emit(value: &Tree) -> String {
 }
 
 /// Writes `value` (a mapping) like [`emit`], except that the mapping under its top-level key
-/// `key` (empty in `value`) is the concatenation of `rendered`: entries already written by
-/// [`emit_entries`], so that they can be rendered in parts, on several threads, without all
-/// their trees existing at once. With nothing rendered, `value`'s own (empty) mapping is
-/// written.
-pub fn emit_with_rendered(value: &Tree, key: &str, rendered: &[String]) -> String {
+/// `key` (empty in `value`) is written with the entries `entries` yields, one at a time, so
+/// that their trees never all exist at once.
+pub fn emit_streaming<I>(value: &Tree, key: &str, entries: I) -> String
+where
+    I: Iterator<Item = (String, Tree)>,
+{
     let Tree::Map(top) = value else {
         return emit(value);
     };
     if top.is_empty() {
         return emit(value);
     }
-    let any = rendered.iter().any(|r| !r.is_empty());
+    let mut entries = entries.peekable();
     let mut e = Emitter {
-        out: String::with_capacity(rendered.iter().map(String::len).sum::<usize>() + 4096),
+        out: String::new(),
         column: 0,
     };
     for (i, (k, v)) in top.iter().enumerate() {
         let new_line = i > 0;
-        if k == key && any {
+        if k == key && entries.peek().is_some() {
             e.key(k, 0, new_line);
-            for part in rendered {
-                e.write(part);
+            for (name, tree) in entries.by_ref() {
+                e.entry(&name, &tree, INDENT, true);
             }
         } else {
             e.entry(k, v, 0, new_line);
         }
     }
     e.write("\n");
-    e.out
-}
-
-/// Writes `entries` as the entries of a second-level mapping (each on a new line, indented
-/// once), for [`emit_with_rendered`]. Each entry starts with its own line break, so the text
-/// does not depend on what precedes it.
-pub fn emit_entries<'a>(entries: impl IntoIterator<Item = (&'a str, &'a Tree)>) -> String {
-    let mut e = Emitter {
-        out: String::new(),
-        column: 0,
-    };
-    for (name, tree) in entries {
-        e.entry(name, tree, INDENT, true);
-    }
     e.out
 }
 
