@@ -661,7 +661,11 @@ fn resolves_to_non_string(s: &str) -> bool {
     if is_timestamp(s) {
         return true;
     }
-    let plain: String = s.chars().filter(|c| *c != '_').collect();
+    let plain: std::borrow::Cow<'_, str> = if s.contains('_') {
+        s.chars().filter(|c| *c != '_').collect::<String>().into()
+    } else {
+        s.into()
+    };
     go_parse_int(&plain) || is_yaml_float(&plain)
 }
 
@@ -671,19 +675,15 @@ fn go_parse_int(s: &str) -> bool {
     if body.is_empty() {
         return false;
     }
-    let lower = body.to_ascii_lowercase();
-    let (digits, radix) = if let Some(rest) = lower.strip_prefix("0x") {
-        (rest.to_string(), 16)
-    } else if let Some(rest) = lower.strip_prefix("0o") {
-        (rest.to_string(), 8)
-    } else if let Some(rest) = lower.strip_prefix("0b") {
-        (rest.to_string(), 2)
-    } else if lower.len() > 1 && lower.starts_with('0') {
-        (lower[1..].to_string(), 8)
-    } else {
-        (lower, 10)
+    let b = body.as_bytes();
+    let (digits, radix) = match b {
+        [b'0', b'x' | b'X', ..] => (&b[2..], 16),
+        [b'0', b'o' | b'O', ..] => (&b[2..], 8),
+        [b'0', b'b' | b'B', ..] => (&b[2..], 2),
+        [b'0', _, ..] => (&b[1..], 8),
+        _ => (b, 10),
     };
-    !digits.is_empty() && digits.chars().all(|c| c.is_digit(radix))
+    !digits.is_empty() && digits.iter().all(|&c| char::from(c).is_digit(radix))
 }
 
 /// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`
@@ -819,6 +819,24 @@ pub fn go_yaml_float(f: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Strings go-yaml would read back as numbers (so it quotes them), per Go's
+    /// `strconv.ParseInt(s, 0, 64)` and the YAML float pattern, `_` separators ignored.
+    #[test]
+    fn number_like_strings_are_recognised() {
+        for s in [
+            "0", "8000", "-12", "+7", "0x1F", "0X1f", "-0x1", "0o17", "0O17", "0b101", "0B1",
+            "017", "1_000", "0x_1F", "08", "1.5", ".5", "1e3", "-1.5E-3", "1_0.5",
+        ] {
+            assert!(resolves_to_non_string(s), "{s} reads back as a number");
+        }
+        for s in [
+            "0x", "0o", "0b", "0xG", "0o8", "0b2", "1.2.3", "8000/tcp", "80:80", "-", "+", "1e",
+            "abc", "0x1g",
+        ] {
+            assert!(!resolves_to_non_string(s), "{s} stays a string");
+        }
+    }
 
     fn style_of(s: &str) -> Style {
         choose_style(s, &analyze(s), false)
