@@ -1,8 +1,9 @@
 //! The fast path of `yaml::parse` against `saphyr-parser`, the reference: wherever the fast
 //! path accepts a text, its `(Event, Span)` stream must equal saphyr's exactly, and wherever
 //! saphyr rejects a text, the fast path must give up. Inputs: every YAML file in the
-//! repository, the benchmark file, hand-picked tricky lines, and thousands of generated
-//! compose-like files, clean and mutated. `yaml::parse` itself (fast path, with its fallback)
+//! repository, the fuzzers' crash inputs, the benchmark file, hand-picked tricky texts, and
+//! thousands of generated compose-like files, clean and mutated (`YAML_FAST_ROUNDS=n` checks
+//! more). `yaml::parse` itself (fast path, with its fallback)
 //! must also give the same documents or the same error as the reference path.
 
 use std::path::{Path, PathBuf};
@@ -72,6 +73,19 @@ fn repo_yaml_files() -> Vec<PathBuf> {
     walk(&root, &mut files);
     files.sort();
     files
+}
+
+#[test]
+fn fuzz_crash_inputs_agree() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if let Ok(bytes) = std::fs::read(entry.path()) {
+            check(&String::from_utf8_lossy(&bytes));
+        }
+    }
 }
 
 #[test]
@@ -787,4 +801,20 @@ fn generated_and_mutated_documents_agree() {
         rejected_by_saphyr * 10 > total,
         "too few invalid inputs: {rejected_by_saphyr}"
     );
+}
+
+/// A probe for profiling, not a check: parses the file named by `YAML_PROBE_FILE` with the
+/// fast path (or, with `YAML_PROBE_REFERENCE` set, with saphyr alone), e.g.
+/// `valgrind --tool=callgrind <test binary> --ignored --exact probe`.
+#[test]
+#[ignore = "a profiling probe; run explicitly"]
+fn probe() {
+    let path = std::env::var("YAML_PROBE_FILE").expect("YAML_PROBE_FILE");
+    let text = std::fs::read_to_string(path).expect("readable file");
+    let docs = if std::env::var_os("YAML_PROBE_REFERENCE").is_some() {
+        yaml::parse_reference(&text, FILE)
+    } else {
+        yaml::parse(&text, FILE)
+    };
+    assert_eq!(docs.map(|d| d.len()).ok(), Some(1));
 }
