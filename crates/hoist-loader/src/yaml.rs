@@ -1,7 +1,8 @@
 //! Stage 3 of the loader: YAML text to spanned [`Node`] trees, one per document.
 //!
-//! The events of `saphyr-parser` are assembled into [`Node`]s here, with the rules of the YAML
-//! library compose uses (go-yaml v4), checked against `docker compose config`:
+//! The events of `saphyr-parser` (or of `fast`, which produces the same events several times
+//! faster for the YAML most compose files use) are assembled into [`Node`]s here, with the
+//! rules of the YAML library compose uses (go-yaml v4), checked against `docker compose config`:
 //!
 //! - Scalars are resolved by `resolve` (YAML 1.2 core schema plus Go's integer rules: `yes` is
 //!   a string, `0755` is 493, `08` is 8.0). Quoted and block scalars are strings; `!!int`,
@@ -53,7 +54,7 @@ pub const MAX_DEPTH: usize = 512;
 /// with no content (`---` alone) gives a [`Value::Null`] node. A leading UTF-8 byte order mark
 /// is skipped (byte offsets still count it).
 ///
-/// Most compose files are read by the fast path ([`fast`]); anything it does not handle, or
+/// Most compose files are read by the fast path (`yaml::fast`); anything it does not handle, or
 /// any error, is parsed again from scratch by `saphyr-parser`, with identical results.
 pub fn parse(text: &str, file: FileId) -> Result<Vec<Node>> {
     let (body, bom_len) = strip_bom(text);

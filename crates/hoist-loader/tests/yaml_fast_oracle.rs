@@ -253,6 +253,11 @@ const ACCEPTED: &[&str] = &[
     "a: |\n",
     "a: |+\n\n",
     "- >-\n\n",
+    "a:\n  b: é\n  # ü",
+    "a:\n  b:\n    c: 1\n   ",
+    "a:\n  b:\n    c: 1\n      # deep comment",
+    "a:\n  - b:\n    - c\n # c",
+    "a: 1 # c\n\n  # c\nb: 2\n",
 ];
 
 #[test]
@@ -315,12 +320,40 @@ const DECLINED: &[&str] = &[
     "a: %x\n",
     "a: \u{feff}x\n",
     "a: x\u{0}\n",
+    "- a # c\n  b\n",
+    "a: b # c\n  d\n",
+    "a: \"b\" # c\n  d\n",
 ];
 
 #[test]
 fn unsupported_texts_are_declined() {
     for text in DECLINED {
         assert_eq!(check(text), Outcome::Declined, "accepted:\n{text:?}");
+    }
+}
+
+#[test]
+fn keys_up_to_1000_bytes_take_the_fast_path() {
+    for len in [999, 1000, 1001, 1023, 1024, 1025, 1030] {
+        for key in ["k".repeat(len), format!("\"{}\"", "k".repeat(len - 2))] {
+            let text = format!("{key}: 1\n- x: 1\n");
+            let mapping = format!("{key}: 1\n");
+            let compact = format!("- {key}: 1\n");
+            let in_flow = format!("a: {{{key}: 1}}\n");
+            let expected = if len <= 1000 {
+                Outcome::Accepted
+            } else {
+                Outcome::Declined
+            };
+            assert_eq!(check(&mapping), expected, "key of {len} bytes");
+            assert_eq!(check(&compact), expected, "key of {len} bytes after `- `");
+            assert_eq!(
+                check(&in_flow),
+                Outcome::Accepted,
+                "flow key of {len} bytes"
+            );
+            assert_eq!(check(&text), Outcome::Declined);
+        }
     }
 }
 
@@ -717,7 +750,7 @@ impl Gen {
 const INSERTS: &[&str] = &[
     ":", ": ", "-", "- ", "&a ", "*a", "!", "#", " #", "'", "\"", "[", "]", "{", "}", ",", "?",
     "? ", "\t", "\r", "\n", " ", "  ", "é", "\\", "---\n", "...\n", "|", ">", "%", "@", "\u{feff}",
-    "''", "\\\"", "\n  ", "\n- ", "x",
+    "''", "\\\"", "\n  ", "\n- ", "x", "\u{85}", "\u{2028}", "\u{a0}", "😀", "日",
 ];
 
 /// A random small change: insert a piece, delete a character, or change a line's indentation.

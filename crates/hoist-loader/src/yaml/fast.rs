@@ -20,11 +20,14 @@
 //!
 //! It gives up on tabs, carriage returns, other control characters, a byte order mark after
 //! the first character, anchors, aliases, tags, directives, `...`, a second document,
-//! multi-line plain or quoted scalars, block scalars with an indentation indicator, multi-line flow collections, flow entries that are not
-//! `key: value` or a single node, trailing commas in flow, complex keys (`?`), `#` inside a
-//! flow collection after a space, keys longer than 1000 bytes, and
-//! on any text saphyr would reject. Text that is not ASCII is accepted: columns are counted
-//! in characters, offsets in bytes, as [`super::Positions`] does.
+//! multi-line plain or quoted scalars, block scalars with an indentation indicator, flow
+//! collections over several lines, flow entries other than a node or `key: value`, trailing
+//! commas and comments in flow collections, complex keys (`?`), keys longer than 1000 bytes,
+//! and any text saphyr would reject. Text that is not ASCII is accepted: columns are counted
+//! in characters and offsets in bytes, as [`super::Positions`] does.
+//!
+//! `tests/yaml_fast_oracle.rs` checks this: it compares the two event streams on every YAML
+//! file of the repository and on generated and mutated documents.
 
 use std::borrow::Cow;
 
