@@ -1,7 +1,8 @@
 //! Stage 3 of the loader: YAML text to spanned [`Node`] trees, one per document.
 //!
-//! The events of `saphyr-parser` are assembled into [`Node`]s here, with the rules of the YAML
-//! library compose uses (go-yaml v4), checked against `docker compose config`:
+//! The events of `saphyr-parser` (or of `fast`, which produces the same events several times
+//! faster for the YAML most compose files use) are assembled into [`Node`]s here, with the
+//! rules of the YAML library compose uses (go-yaml v4), checked against `docker compose config`:
 //!
 //! - Scalars are resolved by `resolve` (YAML 1.2 core schema plus Go's integer rules: `yes` is
 //!   a string, `0755` is 493, `08` is 8.0). Quoted and block scalars are strings; `!!int`,
@@ -26,6 +27,7 @@
 //! The next stage is interpolation ([`crate::interpolate`]); deciding that an empty file or a
 //! non-mapping document is an error is left to the caller.
 
+mod fast;
 mod resolve;
 
 use std::borrow::Cow;
@@ -51,24 +53,84 @@ pub const MAX_DEPTH: usize = 512;
 /// A file with no document at all (empty, or only comments) gives an empty vector; a document
 /// with no content (`---` alone) gives a [`Value::Null`] node. A leading UTF-8 byte order mark
 /// is skipped (byte offsets still count it).
+///
+/// Most compose files are read by the fast path (`yaml::fast`); anything it does not handle, or
+/// any error, is parsed again from scratch by `saphyr-parser`, with identical results.
 pub fn parse(text: &str, file: FileId) -> Result<Vec<Node>> {
-    let (body, bom_len) = match text.strip_prefix('\u{feff}') {
-        Some(rest) => (rest, '\u{feff}'.len_utf8()),
-        None => (text, 0),
-    };
+    let (body, bom_len) = strip_bom(text);
+    let mut builder = Builder::new();
+    let fast = fast::events(body, bom_len, file, |event, span| {
+        builder.on_event(event, span).map_err(|_| fast::Bail)
+    });
+    match fast {
+        Ok(()) => Ok(builder.documents),
+        Err(fast::Bail) => parse_reference(text, file),
+    }
+}
+
+/// [`parse`] without the fast path: `saphyr-parser` alone (the reference, for tests).
+#[doc(hidden)]
+pub fn parse_reference(text: &str, file: FileId) -> Result<Vec<Node>> {
+    let (body, bom_len) = strip_bom(text);
     let positions = Positions::new(body, bom_len, file);
     let mut parser = Parser::new_from_str(body);
     let mut builder = Builder::new();
     while let Some(next) = parser.next_event() {
         let (event, span) =
             next.map_err(|e| builder.with_path(syntax_error(&e, &positions, body)))?;
-        let mut start = positions.span(span.start);
-        if let Event::Scalar(_, ScalarStyle::Literal | ScalarStyle::Folded, ..) = &event {
-            start = block_scalar_header(body, &positions, start).unwrap_or(start);
-        }
+        let start = event_start(body, &positions, &event, span.start);
         builder.on_event(event, start)?;
     }
     Ok(builder.documents)
+}
+
+/// The events and spans `saphyr-parser` gives the builder for `text`, or its error message
+/// (for tests of the fast path).
+#[doc(hidden)]
+pub fn reference_events(
+    text: &str,
+    file: FileId,
+) -> std::result::Result<Vec<(Event<'_>, Span)>, String> {
+    let (body, bom_len) = strip_bom(text);
+    let positions = Positions::new(body, bom_len, file);
+    let mut events = Vec::new();
+    for next in Parser::new_from_str(body) {
+        let (event, span) = next.map_err(|e| e.to_string())?;
+        let start = event_start(body, &positions, &event, span.start);
+        events.push((event, start));
+    }
+    Ok(events)
+}
+
+/// The events and spans the fast path gives the builder for `text`, or `None` where it gives
+/// up (for tests).
+#[doc(hidden)]
+pub fn fast_events(text: &str, file: FileId) -> Option<Vec<(Event<'_>, Span)>> {
+    let (body, bom_len) = strip_bom(text);
+    let mut events = Vec::new();
+    fast::events(body, bom_len, file, |event, span| {
+        events.push((event, span));
+        Ok(())
+    })
+    .ok()?;
+    Some(events)
+}
+
+/// The text after a leading byte order mark, and the mark's length in bytes.
+fn strip_bom(text: &str) -> (&str, usize) {
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => (rest, '\u{feff}'.len_utf8()),
+        None => (text, 0),
+    }
+}
+
+/// The position the builder is given for an event that saphyr reported at `marker`.
+fn event_start(body: &str, positions: &Positions, event: &Event<'_>, marker: Marker) -> Span {
+    let start = positions.span(marker);
+    if let Event::Scalar(_, ScalarStyle::Literal | ScalarStyle::Folded, ..) = event {
+        return block_scalar_header(body, positions.base, start).unwrap_or(start);
+    }
+    start
 }
 
 /// Converts the parser's positions (character index, 1-based line, 0-based column) to [`Span`]s.
@@ -119,8 +181,9 @@ impl Positions {
 /// The position of the `|` or `>` that introduces a block scalar whose content the parser
 /// reported at `content` (the parser points at the first content line, compose at the
 /// indicator). Only blank lines may separate the two; otherwise `None`.
-fn block_scalar_header(text: &str, positions: &Positions, content: Span) -> Option<Span> {
-    let content_at = content.offset.checked_sub(positions.base)?;
+/// `base` is the number of bytes before `text` in the file (a byte order mark).
+fn block_scalar_header(text: &str, base: usize, content: Span) -> Option<Span> {
+    let content_at = content.offset.checked_sub(base)?;
     let mut end = text.get(..content_at)?.rfind('\n')?;
     let mut line = content.line;
     loop {
@@ -133,7 +196,7 @@ fn block_scalar_header(text: &str, positions: &Positions, content: Span) -> Opti
                 file: content.file,
                 line,
                 col: u32::try_from(prefix.chars().count() + 1).ok()?,
-                offset: positions.base + start + col,
+                offset: base + start + col,
             });
         }
         if !candidate.trim().is_empty() || start == 0 {
