@@ -835,19 +835,3 @@ fn generated_and_mutated_documents_agree() {
         "too few invalid inputs: {rejected_by_saphyr}"
     );
 }
-
-/// A probe for profiling, not a check: parses the file named by `YAML_PROBE_FILE` with the
-/// fast path (or, with `YAML_PROBE_REFERENCE` set, with saphyr alone), e.g.
-/// `valgrind --tool=callgrind <test binary> --ignored --exact probe`.
-#[test]
-#[ignore = "a profiling probe; run explicitly"]
-fn probe() {
-    let path = std::env::var("YAML_PROBE_FILE").expect("YAML_PROBE_FILE");
-    let text = std::fs::read_to_string(path).expect("readable file");
-    let docs = if std::env::var_os("YAML_PROBE_REFERENCE").is_some() {
-        yaml::parse_reference(&text, FILE)
-    } else {
-        yaml::parse(&text, FILE)
-    };
-    assert_eq!(docs.map(|d| d.len()).ok(), Some(1));
-}
