@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 
 use hoist_loader::{yaml, FileId};
 
+mod rng_support;
+use rng_support::Rng;
+
 const FILE: FileId = FileId(7);
 
 /// What the fast path did with a text.
@@ -354,30 +357,6 @@ fn keys_up_to_1000_bytes_take_the_fast_path() {
             );
             assert_eq!(check(&text), Outcome::Declined);
         }
-    }
-}
-
-/// A small deterministic pseudo-random generator (xorshift64*).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'s>(&mut self, items: &[&'s str]) -> &'s str {
-        items[self.below(items.len())]
-    }
-
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
     }
 }
 

@@ -4,6 +4,9 @@
 
 use hoist_loader::{yaml, FileId, Node, Span, Value};
 
+mod rng_support;
+use rng_support::Rng;
+
 const SEEDS: &[&str] = &[
     "services:\n  web:\n    image: nginx\n    ports: [\"80:80\", 443]\n    environment:\n      A: 1\n      B: ~\n",
     "x-base: &base\n  restart: always\n  labels: {a: b}\nservices:\n  a:\n    <<: *base\n    command: !override [sh, -c, 'echo hi']\n  b:\n    <<: [*base, {user: root}]\n    ports: !reset []\n",
@@ -17,26 +20,6 @@ const INSERTS: &[&str] = &[
     "]", "{", "}", "#", "\n", "  ", "\t", "\r", "\r\n", "é", "😀", "\u{feff}", "?", ",", "%", "@",
     "`", "0", "~", "---\n", "...\n", "\\", "\u{0}", "\u{85}", "\u{2028}",
 ];
-
-/// A small deterministic pseudo-random generator (xorshift64*).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
-}
 
 /// A random character boundary of `text`.
 fn boundary(rng: &mut Rng, text: &str) -> usize {
