@@ -34,7 +34,8 @@ if pgrep -x dockerd >/dev/null 2>&1; then
     log "dockerd process exists but does not answer yet; waiting"
 else
     log "starting dockerd (log: /tmp/dockerd.log)"
-    nohup dockerd >/tmp/dockerd.log 2>&1 &
+    # From `/`: the folder this script ran in (a CI clone) may be removed while it runs on.
+    (cd / && exec nohup dockerd >/tmp/dockerd.log 2>&1) &
 fi
 
 for _ in $(seq 1 60); do

@@ -50,14 +50,24 @@ if [ "$(cat "$CONF" 2>/dev/null)" != "$WANTED" ]; then
     fi
 fi
 
+# A service started by this script from a folder that was deleted since (a previous CI clone)
+# cannot start containers ("write child: broken pipe"): start it again.
+if answers && [ -f "$PIDFILE" ] &&
+    readlink "/proc/$(cat "$PIDFILE")/cwd" 2>/dev/null | grep -q ' (deleted)$'; then
+    log "restarting the Podman service this script started: its working folder is gone"
+    kill "$(cat "$PIDFILE")" 2>/dev/null || true
+    sleep 1
+fi
+
 if answers; then
     log "Podman service already up ($(docker -H "unix://$SOCKET" version --format '{{.Server.Version}}'))"
 else
     mkdir -p "$(dirname "$SOCKET")"
     rm -f "$SOCKET"
     log "starting podman system service (log: /tmp/podman-service.log)"
-    nohup podman --cgroup-manager=cgroupfs --events-backend=file \
-        system service --time=0 "unix://$SOCKET" >/tmp/podman-service.log 2>&1 &
+    # From `/`, so that removing the folder this script ran in cannot break the service.
+    (cd / && exec nohup podman --cgroup-manager=cgroupfs --events-backend=file \
+        system service --time=0 "unix://$SOCKET" >/tmp/podman-service.log 2>&1) &
     echo $! >"$PIDFILE"
     for _ in $(seq 1 30); do
         answers && break

@@ -75,7 +75,9 @@ start() {
   if [[ "$auth" == yes ]]; then
     htpasswd -Bbc "$STATE_DIR/htpasswd" "$USER_NAME" "$USER_PASSWORD" >/dev/null 2>&1
   fi
-  nohup docker-registry serve "$STATE_DIR/$name/config.yml" >"$STATE_DIR/$name.log" 2>&1 9>&- &
+  # From `/`: the folder this script ran in (a CI clone) may be removed while it runs on.
+  (cd / && exec nohup docker-registry serve "$STATE_DIR/$name/config.yml" \
+    >"$STATE_DIR/$name.log" 2>&1 9>&-) &
   echo $! >"$STATE_DIR/$name.pid"
   for _ in $(seq 1 50); do
     if answers "$port"; then
