@@ -11,7 +11,6 @@
 use std::path::{Path, PathBuf};
 
 use super::volumes::clean_path;
-use super::{child_path, index_path};
 use crate::error::{LoadError, Result};
 use crate::node::{Node, Value};
 
@@ -145,9 +144,7 @@ impl PathResolver<'_> {
                 "volumes" => {
                     if let Value::Seq(volumes) = &mut node.value {
                         for (i, volume) in volumes.iter_mut().enumerate() {
-                            self.bind_source(volume, || {
-                                index_path(&child_path(&format!("services.{name}"), "volumes"), i)
-                            })?;
+                            self.bind_source(volume, || format!("services.{name}.volumes[{i}]"))?;
                         }
                     }
                 }
