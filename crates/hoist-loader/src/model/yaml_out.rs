@@ -191,17 +191,15 @@ impl Emitter {
     }
 
     fn scalar_string(&mut self, s: &str, indent: usize, simple_key: bool) {
-        if is_simple(s) {
-            let a = analyze(s);
-            if choose_style(s, &a, simple_key) == Style::Plain {
-                // Nothing to fold, quote or escape.
-                self.out.push_str(s);
-                self.column += s.len();
-                return;
-            }
-        }
-        let a = analyze(s);
+        let simple = is_simple(s);
+        let a = if simple { SIMPLE } else { analyze(s) };
         let style = choose_style(s, &a, simple_key);
+        if simple && style == Style::Plain {
+            // Nothing to fold, quote or escape.
+            self.out.push_str(s);
+            self.column += s.len();
+            return;
+        }
         let allow_breaks = !simple_key;
         match style {
             Style::Plain => self.write_folded(s, indent, allow_breaks, false),
@@ -410,15 +408,18 @@ fn analyze(s: &str) -> Analysis {
         };
     }
     if is_simple(s) {
-        return Analysis {
-            multiline: false,
-            block_plain_allowed: true,
-            single_quoted_allowed: true,
-            block_allowed: true,
-        };
+        return SIMPLE;
     }
     analyze_chars(s)
 }
+
+/// The analysis of every [`is_simple`] string: any style can carry it.
+const SIMPLE: Analysis = Analysis {
+    multiline: false,
+    block_plain_allowed: true,
+    single_quoted_allowed: true,
+    block_allowed: true,
+};
 
 /// libyaml's analysis, character by character.
 fn analyze_chars(s: &str) -> Analysis {
