@@ -46,12 +46,7 @@ impl PodmanProject {
     /// Runs `hoist -p <name> <args>` against the Podman socket; asserts success.
     fn hoist_ok(&self, args: &[&str]) -> String {
         let mut cmd = self.0.hoist_cmd(args);
-        for var in [
-            "DOCKER_CONTEXT",
-            "DOCKER_TLS_VERIFY",
-            "DOCKER_TLS",
-            "DOCKER_CERT_PATH",
-        ] {
+        for var in hoist_engine::endpoint::ENGINE_ENV_VARS {
             cmd.env_remove(var);
         }
         let out = cmd.env("DOCKER_HOST", SOCKET).output().expect("run hoist");

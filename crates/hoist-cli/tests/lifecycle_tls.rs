@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use hoist_engine::endpoint::ENGINE_ENV_VARS;
 use lifecycle_support::*;
 
 /// Certificates in a temporary directory and `socat` fronts that are killed on drop.
@@ -194,20 +195,10 @@ fn free_port() -> u16 {
         .expect("find a free port")
 }
 
-/// The engine variables a command must not inherit from the test's environment.
-const ENGINE_VARS: [&str; 6] = [
-    "DOCKER_HOST",
-    "DOCKER_CONTEXT",
-    "DOCKER_CONFIG",
-    "DOCKER_TLS_VERIFY",
-    "DOCKER_TLS",
-    "DOCKER_CERT_PATH",
-];
-
 /// Runs `hoist -p <project> <args>` with exactly the engine variables `env`.
 fn hoist_with(p: &TestProject, env: &[(&str, &Path)], args: &[&str]) -> Output {
     let mut cmd = p.hoist_cmd(args);
-    for var in ENGINE_VARS {
+    for var in ENGINE_ENV_VARS {
         cmd.env_remove(var);
     }
     cmd.envs(env.iter().map(|(k, v)| (*k, *v)));
@@ -218,7 +209,7 @@ fn hoist_with(p: &TestProject, env: &[(&str, &Path)], args: &[&str]) -> Output {
 fn reference_with(p: &TestProject, env: &[(&str, &Path)], args: &[&str]) -> Output {
     let mut cmd = Command::new(REFERENCE);
     cmd.current_dir(&p.dir).arg("-p").arg(&p.name).args(args);
-    for var in ENGINE_VARS {
+    for var in ENGINE_ENV_VARS {
         cmd.env_remove(var);
     }
     cmd.envs(env.iter().map(|(k, v)| (*k, *v)));
@@ -265,7 +256,7 @@ fn up_ps_exec_down_over_verified_tls() {
 
     // A hijacked stream (exec with standard input) over TLS.
     let mut exec = p.hoist_cmd(&["exec", "-T", "web", "cat"]);
-    for var in ENGINE_VARS {
+    for var in ENGINE_ENV_VARS {
         exec.env_remove(var);
     }
     let mut child = exec

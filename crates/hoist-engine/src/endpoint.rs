@@ -25,6 +25,17 @@ pub const DEFAULT_HOST: &str = "unix:///var/run/docker.sock";
 /// (the docker CLI's default TLS host).
 pub const DEFAULT_TLS_HOST: &str = "tcp://localhost:2376";
 
+/// Every environment variable that chooses the engine or how to reach it, as the docker CLI
+/// reads them: a process that must reach one given engine clears all of them first.
+pub const ENGINE_ENV_VARS: [&str; 6] = [
+    "DOCKER_HOST",
+    "DOCKER_CONTEXT",
+    "DOCKER_CONFIG",
+    "DOCKER_TLS_VERIFY",
+    "DOCKER_TLS",
+    "DOCKER_CERT_PATH",
+];
+
 /// Where an [`Endpoint`] came from; used in messages so users know what to fix.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EndpointSource {

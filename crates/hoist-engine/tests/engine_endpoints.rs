@@ -10,14 +10,7 @@ use hoist_engine::{Endpoint, EndpointSource, Engine, ErrorKind};
 #[tokio::test]
 async fn endpoint_selection_and_no_engine_message() {
     // Start from a clean slate (the outer environment may set these).
-    for var in [
-        "DOCKER_HOST",
-        "DOCKER_CONTEXT",
-        "DOCKER_CONFIG",
-        "DOCKER_TLS_VERIFY",
-        "DOCKER_TLS",
-        "DOCKER_CERT_PATH",
-    ] {
+    for var in hoist_engine::endpoint::ENGINE_ENV_VARS {
         std::env::remove_var(var);
     }
 
