@@ -164,7 +164,8 @@ fn resolved_lists_as_nil(mut value: serde_json::Value) -> serde_json::Value {
     value
 }
 
-/// Sorts the keys of every JSON object, as Go does when it prints a `map[string]any`.
+/// Sorts the keys of every JSON object by `order`, as Go does when it prints a
+/// `map[string]any`: bytewise for JSON, numbers compared by value for go-yaml.
 fn sorted_json(v: serde_json::Value, order: &dyn Fn(&str, &str) -> Ordering) -> serde_json::Value {
     match v {
         serde_json::Value::Object(m) => {
