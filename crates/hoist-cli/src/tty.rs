@@ -165,7 +165,8 @@ pub enum SignalTarget {
     /// Nowhere: the first signal ends the session (the remote side goes on).
     Nothing,
     /// The process of an exec instance: signalled directly when the engine runs on this
-    /// host, otherwise (TTY only) SIGINT becomes a Ctrl-C byte on its terminal.
+    /// host, otherwise (TTY only) SIGINT becomes a Ctrl-C byte on its terminal; a signal
+    /// that cannot reach it ends the session with a warning (the command may run on).
     Exec(String),
 }
 
@@ -187,7 +188,8 @@ pub struct Session {
 pub enum SessionEnd {
     /// The remote side closed its output (process ended, or detach keys were typed).
     Closed,
-    /// A second SIGINT/SIGTERM arrived: the user wants out now.
+    /// A second SIGINT/SIGTERM arrived (the user wants out now), or the first one could not
+    /// be forwarded.
     Interrupted,
 }
 
@@ -201,42 +203,96 @@ async fn resize(engine: &Engine, target: &ResizeTarget) {
     };
 }
 
+/// How long to wait for the engine to record the PID of an exec process that has started:
+/// under load its first output can come well before the engine knows its PID.
+const EXEC_PID_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// What became of a signal Hoist received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Forwarded {
+    /// Sent on (or nothing left to send it to: the process has ended).
+    Done,
+    /// It cannot reach the remote process; the reason is for the user.
+    Undeliverable(String),
+}
+
+/// Whether `cgroup` (the text of `/proc/<pid>/cgroup`) puts the process in the container
+/// with the full ID `container_id` (`/docker/<id>`, `docker-<id>.scope`, `libpod-<id>.scope`,
+/// ... all name it).
+fn cgroup_names_container(cgroup: &str, container_id: &str) -> bool {
+    container_id.len() >= 12
+        && cgroup
+            .lines()
+            .any(|line| line.rsplit(':').next().unwrap_or("").contains(container_id))
+}
+
+/// The PID, in Hoist's own PID namespace, of exec instance `exec_id`'s process: the engine's
+/// PID once the engine has recorded it, checked against `/proc/<pid>/cgroup` so that a PID
+/// from another namespace (an engine in a VM or another container) never signals an
+/// unrelated process here. `Ok(None)`: the process has already ended.
+async fn local_exec_pid(engine: &Engine, exec_id: &str) -> Result<Option<i32>, String> {
+    if !engine.endpoint().host.starts_with("unix://") {
+        return Err("the engine is not on this host".into());
+    }
+    let deadline = tokio::time::Instant::now() + EXEC_PID_WAIT;
+    let (pid, container) = loop {
+        let process = engine.exec_process(exec_id).await.map_err(|e| e.message)?;
+        if !process.running {
+            return Ok(None);
+        }
+        if let Some(pid) = process.pid {
+            break (pid, process.container_id);
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Err("the engine did not report the process's PID".into());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    let cgroup = std::fs::read_to_string(format!("/proc/{pid}/cgroup")).unwrap_or_default();
+    if !cgroup_names_container(&cgroup, &container) {
+        return Err("the engine's processes are not visible from here".into());
+    }
+    i32::try_from(pid).map(Some).map_err(|e| e.to_string())
+}
+
 async fn forward_signal(
     engine: &Engine,
     target: &SignalTarget,
     signal: i32,
     tty: bool,
     input: &mut std::pin::Pin<Box<dyn tokio::io::AsyncWrite + Send>>,
-) {
+) -> Forwarded {
     let name = if signal == libc::SIGINT {
         "SIGINT"
     } else {
         "SIGTERM"
     };
     match target {
-        SignalTarget::Nothing => {}
+        SignalTarget::Nothing => Forwarded::Done,
         SignalTarget::Container(id) => {
+            // A container that is no longer running ends the session by itself.
             let _ = engine.kill_container(id, name).await;
+            Forwarded::Done
         }
         SignalTarget::Exec(id) => {
-            let pid = engine
-                .docker()
-                .inspect_exec(id)
-                .await
-                .ok()
-                .and_then(|i| i.pid)
-                .and_then(|p| i32::try_from(p).ok())
-                .filter(|p| *p > 0);
-            let local = engine.endpoint().host.starts_with("unix://");
-            // SAFETY: kill only sends a signal to the given process.
-            let sent = match pid {
-                Some(pid) if local => unsafe { libc::kill(pid, signal) == 0 },
-                _ => false,
+            let why = match local_exec_pid(engine, id).await {
+                Ok(None) => return Forwarded::Done,
+                // SAFETY: kill only sends a signal to the given process.
+                Ok(Some(pid)) => match unsafe { libc::kill(pid, signal) } {
+                    0 => return Forwarded::Done,
+                    _ => std::io::Error::last_os_error().to_string(),
+                },
+                Err(why) => why,
             };
-            if !sent && tty && signal == libc::SIGINT {
+            if tty && signal == libc::SIGINT {
+                // The terminal in the container turns Ctrl-C into SIGINT.
                 let _ = input.write_all(&[3]).await;
                 let _ = input.flush().await;
+                return Forwarded::Done;
             }
+            Forwarded::Undeliverable(format!(
+                "cannot send {name} to the command in the container ({why}); it may still be running there"
+            ))
         }
     }
 }
@@ -304,14 +360,20 @@ pub async fn drive(
                 if signals_seen > 1 || matches!(session.signals, SignalTarget::Nothing) {
                     return Ok(SessionEnd::Interrupted);
                 }
-                forward_signal(engine, &session.signals, libc::SIGINT, session.tty, &mut input).await;
+                if let Forwarded::Undeliverable(why) = forward_signal(engine, &session.signals, libc::SIGINT, session.tty, &mut input).await {
+                    crate::print_warning(&why);
+                    return Ok(SessionEnd::Interrupted);
+                }
             }
             _ = terminate.recv() => {
                 signals_seen += 1;
                 if signals_seen > 1 || matches!(session.signals, SignalTarget::Nothing) {
                     return Ok(SessionEnd::Interrupted);
                 }
-                forward_signal(engine, &session.signals, libc::SIGTERM, session.tty, &mut input).await;
+                if let Forwarded::Undeliverable(why) = forward_signal(engine, &session.signals, libc::SIGTERM, session.tty, &mut input).await {
+                    crate::print_warning(&why);
+                    return Ok(SessionEnd::Interrupted);
+                }
             }
         }
     }
@@ -320,6 +382,25 @@ pub async fn drive(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_cgroup_naming_the_container_matches() {
+        let id = "ad83a0602b108d325e22904a5b9a39def32fe2d03fb27f9a60121c3e82dd2070";
+        let v1 = format!("9:name=systemd:/docker/{id}\n8:pids:/docker/{id}\n0::/docker/{id}\n");
+        assert!(cgroup_names_container(&v1, id));
+        let systemd = format!("0::/system.slice/docker-{id}.scope\n");
+        assert!(cgroup_names_container(&systemd, id));
+        let podman = format!("0::/machine.slice/libpod-{id}.scope/container\n");
+        assert!(cgroup_names_container(&podman, id));
+        // Another container, a host process, a process that is gone, no ID known.
+        let other = "0::/docker/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n";
+        assert!(!cgroup_names_container(other, id));
+        assert!(!cgroup_names_container("0::/init.scope\n", id));
+        assert!(!cgroup_names_container("", id));
+        assert!(!cgroup_names_container(&v1, ""));
+        // The ID only in the controller list, never in the path, does not count.
+        assert!(!cgroup_names_container(&format!("1:{id}:/\n"), id));
+    }
 
     #[test]
     fn detach_keys_parse_like_the_docker_cli() {

@@ -406,22 +406,31 @@ fn stats_reports_every_running_container() {
     assert!(table.starts_with("CONTAINER ID   NAME "), "{table}");
 }
 
-/// Starts `hoist <args>` with piped output, waits until its output contains `ready`, sends
-/// `signal` to Hoist, and returns (exit code, stdout).
+/// Starts `cmd` (a `hoist` command) with piped output, waits until its output contains `ready`, sends
+/// `signal` to Hoist, and returns (exit code, stdout followed by stderr). Fails when Hoist
+/// is still running a minute after the signal.
 fn signal_after_ready(
-    p: &Project,
-    args: &[&str],
+    mut cmd: std::process::Command,
     ready: &str,
     signal: &str,
 ) -> (Option<i32>, String) {
     use std::io::Read;
-    let mut child = p
-        .cmd(args)
+    let args: Vec<_> = cmd
+        .get_args()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let mut child = cmd
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("start hoist");
+    let mut stderr = child.stderr.take().expect("stderr");
+    let stderr_reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
     let mut stdout = child.stdout.take().expect("stdout");
     let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
     std::thread::spawn(move || {
@@ -448,11 +457,28 @@ fn signal_after_ready(
     let _ = std::process::Command::new("kill")
         .args([&format!("-{signal}"), &pid])
         .status();
-    let status = child.wait().expect("wait");
+    // Hoist must end promptly: the process in the container ends on the signal.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break Some(status);
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
     while let Ok(chunk) = rx.recv_timeout(Duration::from_millis(300)) {
         seen.extend(chunk);
     }
-    (status.code(), String::from_utf8_lossy(&seen).to_string())
+    let stdout = String::from_utf8_lossy(&seen).to_string();
+    let stderr = stderr_reader.join().unwrap_or_default();
+    let Some(status) = status else {
+        panic!("hoist {args:?} still ran 60 s after SIG{signal}; stdout: {stdout:?}; stderr: {stderr:?}");
+    };
+    (status.code(), format!("{stdout}{stderr}"))
 }
 
 #[test]
@@ -462,10 +488,9 @@ fn signals_to_hoist_reach_the_process_in_the_container() {
     let script = "trap 'echo got-$SIG; exit 5' $SIG; echo ready; while true; do sleep 0.1; done";
     // run: SIGTERM to Hoist → SIGTERM to the container's main process (a shell, PID 1).
     let (code, out) = signal_after_ready(
-        &p,
-        &[
+        p.cmd(&[
             "run", "--rm", "-T", "-e", "SIG=TERM", "app", "sh", "-c", script,
-        ],
+        ]),
         "ready",
         "TERM",
     );
@@ -474,13 +499,88 @@ fn signals_to_hoist_reach_the_process_in_the_container() {
     assert!(p.containers().iter().all(|c| !c.contains("-run-")));
     // exec: SIGINT to Hoist → SIGINT to the exec'd process.
     let (code, out) = signal_after_ready(
-        &p,
-        &["exec", "-T", "-e", "SIG=INT", "app", "sh", "-c", script],
+        p.cmd(&["exec", "-T", "-e", "SIG=INT", "app", "sh", "-c", script]),
         "ready",
         "INT",
     );
     assert!(out.contains("got-INT"), "{out}");
     assert_eq!(code, Some(5));
+}
+
+/// A plain TCP front (`socat`) to the engine's socket, killed on drop: an engine that,
+/// for Hoist, might be on another host.
+struct TcpFront {
+    host: String,
+    child: std::process::Child,
+}
+
+impl TcpFront {
+    fn new() -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("find a free port");
+        let child = std::process::Command::new("socat")
+            .arg(format!("TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr,fork"))
+            .arg("UNIX-CONNECT:/var/run/docker.sock")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start socat (install it: bash scripts/ensure-tools.sh)");
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "socat does not listen"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        TcpFront {
+            host: format!("tcp://127.0.0.1:{port}"),
+            child,
+        }
+    }
+}
+
+impl Drop for TcpFront {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn a_signal_that_cannot_reach_an_exec_process_ends_hoist_with_a_warning() {
+    let p = Project::new("su", &sleeper(""));
+    p.ok(&["up", "-d"]);
+    // Over TCP the engine may be on another host: its PIDs mean nothing here, and without a
+    // TTY there is no terminal to type Ctrl-C into.
+    let front = TcpFront::new();
+    let mut cmd = p.cmd(&[
+        "exec",
+        "-T",
+        "app",
+        "sh",
+        "-c",
+        "echo ready; while true; do sleep 0.1; done # unreachable",
+    ]);
+    for var in hoist_engine::endpoint::ENGINE_ENV_VARS {
+        cmd.env_remove(var);
+    }
+    cmd.env("DOCKER_HOST", &front.host);
+    let (code, out) = signal_after_ready(cmd, "ready", "INT");
+    assert_eq!(code, Some(130), "{out}");
+    assert!(
+        out.contains(
+            "warning: cannot send SIGINT to the command in the container (the engine is not \
+             on this host); it may still be running there"
+        ),
+        "{out}"
+    );
+    // As with `docker exec`, the command goes on in the container.
+    let top = docker(&["top", &format!("{}-app-1", p.name)]);
+    assert!(top.contains("# unreachable"), "{top}");
 }
 
 #[test]

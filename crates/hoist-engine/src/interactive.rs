@@ -71,6 +71,18 @@ pub struct InteractiveExec {
     pub detach_keys: Option<String>,
 }
 
+/// The process of an exec instance, as the engine reports it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExecProcess {
+    /// The process still runs.
+    pub running: bool,
+    /// Its PID in the engine's PID namespace; `None` until the engine has recorded it, which
+    /// can be after the process has already printed something.
+    pub pid: Option<u32>,
+    /// The ID of the container it runs in.
+    pub container_id: String,
+}
+
 /// What the engine says about a path in a container (`HEAD /archive`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PathStat {
@@ -198,6 +210,22 @@ impl Engine {
             )
             .await
             .map_err(|e| EngineError::from_bollard(&format!("exec \"{exec_id}\""), "resize", e))
+    }
+
+    /// Whether an exec instance's process runs, and its PID once the engine knows it.
+    pub async fn exec_process(&self, exec_id: &str) -> Result<ExecProcess> {
+        let inspected =
+            self.docker.inspect_exec(exec_id).await.map_err(|e| {
+                EngineError::from_bollard(&format!("exec \"{exec_id}\""), "inspect", e)
+            })?;
+        Ok(ExecProcess {
+            running: inspected.running == Some(true),
+            pid: inspected
+                .pid
+                .and_then(|p| u32::try_from(p).ok())
+                .filter(|p| *p > 0),
+            container_id: inspected.container_id.unwrap_or_default(),
+        })
     }
 
     /// The exit code of a finished exec instance (`None` while it still runs).
