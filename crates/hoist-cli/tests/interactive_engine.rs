@@ -3,6 +3,7 @@
 //! through the engine (`docker inspect`, `docker exec`, `docker ps`).
 
 mod interactive_support;
+mod socat_support;
 
 use interactive_support::{docker, inspect, Project, IMAGE};
 use serde_json::json;
@@ -507,56 +508,13 @@ fn signals_to_hoist_reach_the_process_in_the_container() {
     assert_eq!(code, Some(5));
 }
 
-/// A plain TCP front (`socat`) to the engine's socket, killed on drop: an engine that,
-/// for Hoist, might be on another host.
-struct TcpFront {
-    host: String,
-    child: std::process::Child,
-}
-
-impl TcpFront {
-    fn new() -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .expect("find a free port");
-        let child = std::process::Command::new("socat")
-            .arg(format!("TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr,fork"))
-            .arg("UNIX-CONNECT:/var/run/docker.sock")
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("start socat (install it: bash scripts/ensure-tools.sh)");
-        let deadline = std::time::Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "socat does not listen"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        TcpFront {
-            host: format!("tcp://127.0.0.1:{port}"),
-            child,
-        }
-    }
-}
-
-impl Drop for TcpFront {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[test]
 fn a_signal_that_cannot_reach_an_exec_process_ends_hoist_with_a_warning() {
     let p = Project::new("su", &sleeper(""));
     p.ok(&["up", "-d"]);
-    // Over TCP the engine may be on another host: its PIDs mean nothing here, and without a
-    // TTY there is no terminal to type Ctrl-C into.
-    let front = TcpFront::new();
+    // Over TCP (a plain `socat` front) the engine may be on another host: its PIDs mean
+    // nothing here, and without a TTY there is no terminal to type Ctrl-C into.
+    let front = socat_support::SocatFront::plain();
     let mut cmd = p.cmd(&[
         "exec",
         "-T",
@@ -568,7 +526,7 @@ fn a_signal_that_cannot_reach_an_exec_process_ends_hoist_with_a_warning() {
     for var in hoist_engine::endpoint::ENGINE_ENV_VARS {
         cmd.env_remove(var);
     }
-    cmd.env("DOCKER_HOST", &front.host);
+    cmd.env("DOCKER_HOST", front.host());
     let (code, out) = signal_after_ready(cmd, "ready", "INT");
     assert_eq!(code, Some(130), "{out}");
     assert!(

@@ -7,14 +7,14 @@
 //! `openssl` and `socat` (`scripts/ensure-tools.sh`); fails, never skips, without them.
 
 mod lifecycle_support;
+mod socat_support;
 
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output, Stdio};
 
 use hoist_engine::endpoint::ENGINE_ENV_VARS;
 use lifecycle_support::*;
+use socat_support::SocatFront;
 
 /// Certificates in a temporary directory and `socat` fronts that are killed on drop.
 struct TlsFront {
@@ -23,7 +23,7 @@ struct TlsFront {
     host: String,
     /// `tcp://127.0.0.1:PORT` of a plain TCP front to the same engine.
     plain_host: String,
-    children: Vec<Child>,
+    fronts: Vec<SocatFront>,
 }
 
 impl TlsFront {
@@ -35,24 +35,26 @@ impl TlsFront {
             dir,
             host: String::new(),
             plain_host: String::new(),
-            children: Vec::new(),
+            fronts: Vec::new(),
         };
         front.make_certificates();
-        let port = free_port();
-        let listen = format!(
-            "OPENSSL-LISTEN:{port},bind=127.0.0.1,reuseaddr,fork,cert={},key={},cafile={},verify=1",
-            front.path("server.pem").display(),
-            front.path("server-key.pem").display(),
-            front.path("ca.pem").display()
+        let (cert, key, ca) = (
+            front.path("server.pem"),
+            front.path("server-key.pem"),
+            front.path("ca.pem"),
         );
-        front.spawn_socat(&listen, port);
-        front.host = format!("tcp://127.0.0.1:{port}");
-        let plain = free_port();
-        front.spawn_socat(
-            &format!("TCP-LISTEN:{plain},bind=127.0.0.1,reuseaddr,fork"),
-            plain,
-        );
-        front.plain_host = format!("tcp://127.0.0.1:{plain}");
+        let tls = SocatFront::start(|port| {
+            format!(
+                "OPENSSL-LISTEN:{port},bind=127.0.0.1,reuseaddr,fork,cert={},key={},cafile={},verify=1",
+                cert.display(),
+                key.display(),
+                ca.display()
+            )
+        });
+        front.host = tls.host();
+        let plain = SocatFront::plain();
+        front.plain_host = plain.host();
+        front.fronts = vec![tls, plain];
         front
     }
 
@@ -155,44 +157,13 @@ impl TlsFront {
         }
         dir
     }
-
-    fn spawn_socat(&mut self, listen: &str, port: u16) {
-        let child = Command::new("socat")
-            .arg(listen)
-            .arg("UNIX-CONNECT:/var/run/docker.sock")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start socat (install it: bash scripts/ensure-tools.sh)");
-        self.children.push(child);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "socat does not listen on port {port}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
 }
 
 impl Drop for TlsFront {
     fn drop(&mut self) {
-        for child in &mut self.children {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
+        self.fronts.clear();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
-}
-
-/// A port that was free a moment ago.
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("find a free port")
 }
 
 /// Runs `hoist -p <project> <args>` with exactly the engine variables `env`.

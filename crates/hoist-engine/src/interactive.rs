@@ -212,12 +212,17 @@ impl Engine {
             .map_err(|e| EngineError::from_bollard(&format!("exec \"{exec_id}\""), "resize", e))
     }
 
+    /// `GET /exec/{id}/json`, with the engine error worded for the user.
+    async fn inspect_exec(&self, exec_id: &str) -> Result<bollard::models::ExecInspectResponse> {
+        self.docker
+            .inspect_exec(exec_id)
+            .await
+            .map_err(|e| EngineError::from_bollard(&format!("exec \"{exec_id}\""), "inspect", e))
+    }
+
     /// Whether an exec instance's process runs, and its PID once the engine knows it.
     pub async fn exec_process(&self, exec_id: &str) -> Result<ExecProcess> {
-        let inspected =
-            self.docker.inspect_exec(exec_id).await.map_err(|e| {
-                EngineError::from_bollard(&format!("exec \"{exec_id}\""), "inspect", e)
-            })?;
+        let inspected = self.inspect_exec(exec_id).await?;
         Ok(ExecProcess {
             running: inspected.running == Some(true),
             pid: inspected
@@ -230,10 +235,7 @@ impl Engine {
 
     /// The exit code of a finished exec instance (`None` while it still runs).
     pub async fn exec_exit_code(&self, exec_id: &str) -> Result<Option<i64>> {
-        let inspected =
-            self.docker.inspect_exec(exec_id).await.map_err(|e| {
-                EngineError::from_bollard(&format!("exec \"{exec_id}\""), "inspect", e)
-            })?;
+        let inspected = self.inspect_exec(exec_id).await?;
         if inspected.running == Some(true) {
             return Ok(None);
         }
